@@ -1,0 +1,65 @@
+#include "config.h"
+
+#include "cd-time.h"
+
+#include <string.h>
+
+char *
+cd_time_format_rfc3339 (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_seconds);
+
+  g_return_val_if_fail (dt != NULL, NULL);
+
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+gboolean
+cd_time_parse_rfc3339 (const char *str,
+                       gint64     *out_unix_seconds)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  g_return_val_if_fail (out_unix_seconds != NULL, FALSE);
+
+  /* A bare date or a time without zone would be read in local time: refuse it. */
+  if (str == NULL || strchr (str, 'T') == NULL)
+    return FALSE;
+
+  dt = g_date_time_new_from_iso8601 (str, NULL);
+  if (dt == NULL || !g_str_has_suffix (str, "Z"))
+    return FALSE;
+
+  *out_unix_seconds = g_date_time_to_unix (dt);
+  return TRUE;
+}
+
+/* YYYY-MM-DD in the given zone (UTC when NULL). */
+char *
+cd_time_format_date (gint64     unix_seconds,
+                     GTimeZone *tz)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_seconds);
+  g_autoptr(GDateTime) local = NULL;
+
+  g_return_val_if_fail (utc != NULL, NULL);
+
+  local = tz != NULL ? g_date_time_to_timezone (utc, tz) : g_date_time_ref (utc);
+  return g_date_time_format (local, "%Y-%m-%d");
+}
+
+gint64
+cd_time_now (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* China Standard Time, for dates printed for holders; a fixed UTC+8 works where no
+ * time zone database is installed (China has no daylight saving time). */
+GTimeZone *
+cd_time_get_china_zone (void)
+{
+  GTimeZone *tz = g_time_zone_new_identifier ("Asia/Shanghai");
+
+  return tz != NULL ? tz : g_time_zone_new_offset (8 * 60 * 60);
+}
