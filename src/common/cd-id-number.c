@@ -177,3 +177,13 @@ cd_id_number_mask (const char *id_number)
 
   return g_string_free (masked, FALSE);
 }
+
+/* The form stored and compared: holders type the check character X in either case,
+ * and certificates are linked to accounts by exact ID number. */
+char *
+cd_id_number_normalize (const char *id_number)
+{
+  g_return_val_if_fail (id_number != NULL, NULL);
+
+  return g_ascii_strup (id_number, -1);
+}

@@ -31,5 +31,6 @@ gboolean     cd_id_number_validate    (CdIdType     type,
                                        GError     **error);
 char         cd_id_number_check_digit (const char  *first17);
 char        *cd_id_number_mask        (const char  *id_number);
+char        *cd_id_number_normalize   (const char  *id_number);
 
 G_END_DECLS

@@ -14,20 +14,28 @@ cd_time_format_rfc3339 (gint64 unix_seconds)
   return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
 }
 
+/* Only the exact form CertDesk writes, YYYY-MM-DDTHH:MM:SSZ: GLib's ISO 8601 parser
+ * would also take week dates, ordinal dates and local times. */
 gboolean
 cd_time_parse_rfc3339 (const char *str,
                        gint64     *out_unix_seconds)
 {
+  static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
   g_autoptr(GDateTime) dt = NULL;
 
   g_return_val_if_fail (out_unix_seconds != NULL, FALSE);
 
-  /* A bare date or a time without zone would be read in local time: refuse it. */
-  if (str == NULL || strchr (str, 'T') == NULL)
+  if (str == NULL || strlen (str) != sizeof shape - 1)
     return FALSE;
 
+  for (gsize i = 0; shape[i] != '\0'; i++)
+    {
+      if (shape[i] == 'd' ? !g_ascii_isdigit (str[i]) : str[i] != shape[i])
+        return FALSE;
+    }
+
   dt = g_date_time_new_from_iso8601 (str, NULL);
-  if (dt == NULL || !g_str_has_suffix (str, "Z"))
+  if (dt == NULL)
     return FALSE;
 
   *out_unix_seconds = g_date_time_to_unix (dt);

@@ -454,15 +454,12 @@ parse_certificate (char    **values,
   record->holder_name = g_strdup (values[COLUMN_HOLDER_NAME]);
   record->gender = g_strdup (values[COLUMN_GENDER]);
   record->id_type = id_type;
-  record->id_number = g_strdup (values[COLUMN_ID_NUMBER]);
+  /* Holders are matched by ID number in its normal form. */
+  record->id_number = cd_id_number_normalize (values[COLUMN_ID_NUMBER]);
   record->management_no = g_strdup (values[COLUMN_MANAGEMENT_NO]);
   record->issued_on = g_strdup (values[COLUMN_ISSUED_ON]);
   record->issuer = g_strdup (values[COLUMN_ISSUER]);
   record->status = status;
-
-  /* Holders are matched by ID number, and the validator accepts a lower-case check X. */
-  if (id_type == CD_ID_TYPE_RESIDENT_ID)
-    record->id_number[17] = g_ascii_toupper (record->id_number[17]);
 
   return g_steal_pointer (&record);
 }

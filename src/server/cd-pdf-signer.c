@@ -56,6 +56,20 @@ typedef struct
   gsize offset;
 } UpdatedObject;
 
+/* What the update rewrites or points at, found in the original. */
+typedef struct
+{
+  PdfRef root;
+  PdfRef page;
+  PdfRef info;
+  gboolean has_info;
+  gsize catalog_start;
+  gsize catalog_end;
+  gsize page_start;
+  gsize page_end;
+  guint next_number; /* the first unused object number */
+} SignTarget;
+
 static void
 pdf_parser_clear (PdfParser *p)
 {
@@ -398,9 +412,10 @@ read_xref_section (PdfParser  *p,
       pos = parse_uint (p, pos, &first);
       if (pos != BAD_POS)
         pos = parse_uint (p, skip_space (p, pos), &count);
-      /* Each entry takes 20 bytes: a count beyond the file is garbage. */
+      /* Each entry takes 20 bytes, and every object at least one: numbers beyond
+       * that are garbage, and would make us allocate for them. */
       if (pos == BAD_POS || first > MAX_OBJECT_NUMBER || count > MAX_OBJECT_NUMBER + 1 - first ||
-          count > (p->length - pos) / 18)
+          count > (p->length - pos) / 18 || first + count > p->length)
         return set_invalid (error, "the cross-reference table is malformed");
 
       if (p->xref->len < first + count)
@@ -573,10 +588,15 @@ append_dict_with (GString         *out,
                   gsize            end,
                   const char      *extra)
 {
+  gsize body_end = end - 2;
+
   g_assert (end - start >= 4);
 
-  /* The newline ends a comment the original may have on its last line. */
-  g_string_append_len (out, (const char *) p->data + start, end - start - 2);
+  while (body_end > start + 2 && is_white (p->data[body_end - 1]))
+    body_end--;
+
+  /* The newline also ends a comment the original may have on its last line. */
+  g_string_append_len (out, (const char *) p->data + start, body_end - start);
   g_string_append_printf (out, "\n%s\n>>", extra);
 }
 
@@ -644,6 +664,156 @@ append_xref (GString       *out,
     }
 }
 
+static gboolean
+find_sign_target (PdfParser   *p,
+                  SignTarget  *target,
+                  GError     **error)
+{
+  PdfRef pages;
+  guint64 size;
+  gsize value;
+
+  /* Offsets count from the first byte, so the header must be there. */
+  if (!has_prefix (p, 0, "%PDF-"))
+    return set_invalid (error, "it is not a PDF file");
+
+  if (!load_xref (p, error))
+    return FALSE;
+
+  if (lookup_key (p, p->trailer, "Encrypt") != BAD_POS)
+    return set_invalid (error, "the document is encrypted");
+
+  value = lookup_key (p, p->trailer, "Size");
+  if (!lookup_reference (p, p->trailer, "Root", &target->root) || value == BAD_POS ||
+      parse_uint (p, value, &size) == BAD_POS)
+    return set_invalid (error, "the trailer has no /Root or /Size");
+  target->has_info = lookup_reference (p, p->trailer, "Info", &target->info);
+
+  size = MAX (size, p->xref->len);
+  if (size + 1 > MAX_OBJECT_NUMBER)
+    return set_invalid (error, "the document has too many objects");
+  target->next_number = size;
+
+  if (!read_object_dict (p, target->root, "catalog", &target->catalog_start,
+                         &target->catalog_end, error))
+    return FALSE;
+  if (lookup_key (p, target->catalog_start, "AcroForm") != BAD_POS)
+    return set_invalid (error, "the document already has a form");
+  if (!lookup_reference (p, target->catalog_start, "Pages", &pages))
+    return set_invalid (error, "the catalog has no /Pages");
+
+  if (!find_first_page (p, pages, &target->page, &target->page_start, &target->page_end, error))
+    return FALSE;
+  if (lookup_key (p, target->page_start, "Annots") != BAD_POS)
+    return set_invalid (error, "the first page already has annotations");
+
+  return TRUE;
+}
+
+/* Appends to @update (which goes right after the original) the rewritten page and
+ * catalog, the signature and its widget, and the xref section and trailer.
+ * /ByteRange and /Contents are placeholders at @out_byte_range and
+ * @out_contents, counted from the start of @update. */
+static gboolean
+build_update (const PdfParser   *p,
+              const SignTarget  *target,
+              const char        *signer_name,
+              gint64             signing_time,
+              const char        *reason,
+              GString           *update,
+              gsize             *out_byte_range,
+              gsize             *out_contents,
+              GError           **error)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (signing_time);
+  g_autofree char *date = NULL;
+  g_autofree char *annots = NULL;
+  g_autofree char *acroform = NULL;
+  guint sig_number = target->next_number;
+  guint widget_number = target->next_number + 1;
+  UpdatedObject objects[4];
+  gsize value, xref;
+
+  if (when == NULL)
+    {
+      g_set_error (error, CD_SIGNING_ERROR, CD_SIGNING_ERROR_FAILED,
+                   "Cannot sign the document: invalid signing time %" G_GINT64_FORMAT, signing_time);
+      return FALSE;
+    }
+  date = g_date_time_format (when, "D:%Y%m%d%H%M%S+00'00'");
+
+  if (p->data[p->length - 1] != '\n' && p->data[p->length - 1] != '\r')
+    g_string_append_c (update, '\n');
+
+  objects[0] = (UpdatedObject) { target->page.number, target->page.generation,
+                                 p->length + update->len };
+  annots = g_strdup_printf ("/Annots [%u 0 R]", widget_number);
+  g_string_append_printf (update, "%u %u obj\n", target->page.number, target->page.generation);
+  append_dict_with (update, p, target->page_start, target->page_end, annots);
+  g_string_append (update, "\nendobj\n");
+
+  objects[1] = (UpdatedObject) { target->root.number, target->root.generation,
+                                 p->length + update->len };
+  acroform = g_strdup_printf ("/AcroForm << /Fields [%u 0 R] /SigFlags 3 >>", widget_number);
+  g_string_append_printf (update, "%u %u obj\n", target->root.number, target->root.generation);
+  append_dict_with (update, p, target->catalog_start, target->catalog_end, acroform);
+  g_string_append (update, "\nendobj\n");
+
+  objects[2] = (UpdatedObject) { sig_number, 0, p->length + update->len };
+  g_string_append_printf (update,
+                          "%u 0 obj\n"
+                          "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached\n"
+                          "/ByteRange ",
+                          sig_number);
+  *out_byte_range = update->len;
+  g_string_append_printf (update, "%-*s\n/Contents ", BYTE_RANGE_WIDTH, "[0 0 0 0]");
+  *out_contents = update->len;
+  g_string_append_c (update, '<');
+  for (guint i = 0; i < 2 * CONTENTS_RESERVED; i++)
+    g_string_append_c (update, '0');
+  g_string_append_printf (update, ">\n/M (%s)\n/Name ", date);
+  if (!append_text_string (update, signer_name, error))
+    return FALSE;
+  if (reason != NULL)
+    {
+      g_string_append (update, "\n/Reason ");
+      if (!append_text_string (update, reason, error))
+        return FALSE;
+    }
+  g_string_append (update, "\n>>\nendobj\n");
+
+  objects[3] = (UpdatedObject) { widget_number, 0, p->length + update->len };
+  g_string_append_printf (update,
+                          "%u 0 obj\n"
+                          "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /V %u 0 R\n"
+                          "/F 132 /Rect [0 0 0 0] /P %u %u R >>\n"
+                          "endobj\n",
+                          widget_number, sig_number, target->page.number, target->page.generation);
+
+  xref = p->length + update->len;
+  append_xref (update, objects, G_N_ELEMENTS (objects));
+  g_string_append_printf (update, "trailer\n<< /Size %u /Root %u %u R", widget_number + 1,
+                          target->root.number, target->root.generation);
+  if (target->has_info)
+    g_string_append_printf (update, " /Info %u %u R", target->info.number, target->info.generation);
+  /* The first /ID half identifies the document across updates: keep it. */
+  value = lookup_key (p, p->trailer, "ID");
+  if (value != BAD_POS)
+    {
+      g_string_append (update, " /ID ");
+      g_string_append_len (update, (const char *) p->data + value,
+                           skip_object (p, value, 0) - value);
+    }
+  g_string_append_printf (update,
+                          " /Prev %" G_GUINT64_FORMAT " >>\n"
+                          "startxref\n"
+                          "%" G_GSIZE_FORMAT "\n"
+                          "%%%%EOF\n",
+                          p->startxref, xref);
+
+  return TRUE;
+}
+
 GBytes *
 cd_pdf_sign (GBytes             *pdf,
              CdSigningIdentity  *identity,
@@ -651,208 +821,70 @@ cd_pdf_sign (GBytes             *pdf,
              const char         *reason,
              GError            **error)
 {
+  static const char hex[] = "0123456789ABCDEF";
   g_auto(PdfParser) p = { 0 };
   g_autoptr(GString) update = NULL;
-  g_autoptr(GDateTime) when = NULL;
   g_autoptr(GBytes) signature = NULL;
   g_autofree char *signer_name = NULL;
-  g_autofree char *annots = NULL;
-  g_autofree char *acroform = NULL;
-  g_autofree char *date = NULL;
-  g_autofree guint8 *signed_data = NULL;
   g_autofree char *byte_range = NULL;
   g_autofree guint8 *out = NULL;
-  gsize out_length;
-  UpdatedObject objects[4];
-  PdfRef root, pages, page, info;
-  gsize catalog_start, catalog_end, page_start, page_end;
-  gsize value, base, byte_range_pos, contents_pos, contents_end, xref_pos;
-  guint64 size;
-  guint sig_number, widget_number;
-  const guint8 *sig_der;
-  gsize sig_length;
-  gboolean has_info;
+  g_autofree guint8 *signed_data = NULL;
+  SignTarget target;
+  gsize byte_range_pos, contents_pos, contents_end, out_length, signed_length, der_length;
+  const guint8 *der;
 
   g_return_val_if_fail (pdf != NULL, NULL);
   g_return_val_if_fail (CD_IS_SIGNING_IDENTITY (identity), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   p.data = g_bytes_get_data (pdf, &p.length);
-  /* Offsets count from the first byte, so the header must be there. */
-  if (!has_prefix (&p, 0, "%PDF-"))
-    {
-      set_invalid (error, "it is not a PDF file");
-      return NULL;
-    }
-
-  if (!load_xref (&p, error))
+  if (!find_sign_target (&p, &target, error))
     return NULL;
-
-  if (lookup_key (&p, p.trailer, "Encrypt") != BAD_POS)
-    {
-      set_invalid (error, "the document is encrypted");
-      return NULL;
-    }
-
-  value = lookup_key (&p, p.trailer, "Size");
-  if (!lookup_reference (&p, p.trailer, "Root", &root) || value == BAD_POS ||
-      parse_uint (&p, value, &size) == BAD_POS)
-    {
-      set_invalid (error, "the trailer has no /Root or /Size");
-      return NULL;
-    }
-  has_info = lookup_reference (&p, p.trailer, "Info", &info);
-
-  if (!read_object_dict (&p, root, "catalog", &catalog_start, &catalog_end, error))
-    return NULL;
-  if (lookup_key (&p, catalog_start, "AcroForm") != BAD_POS)
-    {
-      set_invalid (error, "the document already has a form");
-      return NULL;
-    }
-  if (!lookup_reference (&p, catalog_start, "Pages", &pages))
-    {
-      set_invalid (error, "the catalog has no /Pages");
-      return NULL;
-    }
-
-  if (!find_first_page (&p, pages, &page, &page_start, &page_end, error))
-    return NULL;
-  if (lookup_key (&p, page_start, "Annots") != BAD_POS)
-    {
-      set_invalid (error, "the first page already has annotations");
-      return NULL;
-    }
 
   signer_name = dup_signer_name (identity, error);
   if (signer_name == NULL)
     return NULL;
 
-  when = g_date_time_new_from_unix_utc (signing_time);
-  if (when == NULL)
-    {
-      g_set_error (error, CD_SIGNING_ERROR, CD_SIGNING_ERROR_FAILED,
-                   "Cannot sign the document: invalid signing time %" G_GINT64_FORMAT, signing_time);
-      return NULL;
-    }
-  date = g_date_time_format (when, "D:%Y%m%d%H%M%S+00'00'");
-
-  size = MAX (size, p.xref->len);
-  if (size + 2 > MAX_OBJECT_NUMBER)
-    {
-      set_invalid (error, "the document has too many objects");
-      return NULL;
-    }
-  sig_number = size;
-  widget_number = size + 1;
-
-  /* Offsets in the update are relative to @base, the end of the original file. */
   update = g_string_sized_new (2 * CONTENTS_RESERVED + 2048);
-  base = p.length;
-  if (p.data[p.length - 1] != '\n' && p.data[p.length - 1] != '\r')
-    g_string_append_c (update, '\n');
-
-  objects[0] = (UpdatedObject) { page.number, page.generation, base + update->len };
-  annots = g_strdup_printf ("/Annots [%u 0 R]", widget_number);
-  g_string_append_printf (update, "%u %u obj\n", page.number, page.generation);
-  append_dict_with (update, &p, page_start, page_end, annots);
-  g_string_append (update, "\nendobj\n");
-
-  objects[1] = (UpdatedObject) { root.number, root.generation, base + update->len };
-  acroform = g_strdup_printf ("/AcroForm << /Fields [%u 0 R] /SigFlags 3 >>", widget_number);
-  g_string_append_printf (update, "%u %u obj\n", root.number, root.generation);
-  append_dict_with (update, &p, catalog_start, catalog_end, acroform);
-  g_string_append (update, "\nendobj\n");
-
-  objects[2] = (UpdatedObject) { sig_number, 0, base + update->len };
-  g_string_append_printf (update,
-                          "%u 0 obj\n"
-                          "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached\n"
-                          "/ByteRange ",
-                          sig_number);
-  byte_range_pos = update->len;
-  g_string_append_printf (update, "%-*s\n/Contents ", BYTE_RANGE_WIDTH, "[0 0 0 0]");
-  contents_pos = update->len;
-  g_string_append_c (update, '<');
-  for (guint i = 0; i < 2 * CONTENTS_RESERVED; i++)
-    g_string_append_c (update, '0');
-  g_string_append_c (update, '>');
-  contents_end = update->len;
-  g_string_append_printf (update, "\n/M (%s)\n/Name ", date);
-  if (!append_text_string (update, signer_name, error))
+  if (!build_update (&p, &target, signer_name, signing_time, reason, update,
+                     &byte_range_pos, &contents_pos, error))
     return NULL;
-  if (reason != NULL)
-    {
-      g_string_append (update, "\n/Reason ");
-      if (!append_text_string (update, reason, error))
-        return NULL;
-    }
-  g_string_append (update, "\n>>\nendobj\n");
 
-  objects[3] = (UpdatedObject) { widget_number, 0, base + update->len };
-  g_string_append_printf (update,
-                          "%u 0 obj\n"
-                          "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /V %u 0 R\n"
-                          "/F 132 /Rect [0 0 0 0] /P %u %u R >>\n"
-                          "endobj\n",
-                          widget_number, sig_number, page.number, page.generation);
-
-  xref_pos = base + update->len;
-  append_xref (update, objects, G_N_ELEMENTS (objects));
-  g_string_append_printf (update, "trailer\n<< /Size %u /Root %u %u R", widget_number + 1,
-                          root.number, root.generation);
-  if (has_info)
-    g_string_append_printf (update, " /Info %u %u R", info.number, info.generation);
-  /* The first /ID half identifies the document across updates: keep it. */
-  value = lookup_key (&p, p.trailer, "ID");
-  if (value != BAD_POS)
-    {
-      gsize id_end = skip_object (&p, value, 0);
-
-      g_string_append (update, " /ID ");
-      g_string_append_len (update, (const char *) p.data + value, id_end - value);
-    }
-  g_string_append_printf (update, " /Prev %" G_GUINT64_FORMAT " >>\nstartxref\n%" G_GSIZE_FORMAT "\n%%%%EOF\n",
-                          p.startxref, xref_pos);
+  out_length = p.length + update->len;
+  out = g_malloc (out_length);
+  memcpy (out, p.data, p.length);
+  memcpy (out + p.length, update->str, update->len);
 
   /* Everything but the <…> of /Contents is signed. */
-  out_length = base + update->len;
-  out = g_malloc (out_length);
-  memcpy (out, p.data, base);
-  memcpy (out + base, update->str, update->len);
-  contents_pos += base;
-  contents_end += base;
-
+  contents_pos += p.length;
+  contents_end = contents_pos + 2 * CONTENTS_RESERVED + 2;
   byte_range = g_strdup_printf ("[0 %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT "]",
                                 contents_pos, contents_end, out_length - contents_end);
   g_assert (strlen (byte_range) <= BYTE_RANGE_WIDTH);
-  memcpy (out + base + byte_range_pos, byte_range, strlen (byte_range));
+  memcpy (out + p.length + byte_range_pos, byte_range, strlen (byte_range));
 
-  signed_data = g_malloc (out_length - (contents_end - contents_pos));
+  signed_length = out_length - (contents_end - contents_pos);
+  signed_data = g_malloc (signed_length);
   memcpy (signed_data, out, contents_pos);
   memcpy (signed_data + contents_pos, out + contents_end, out_length - contents_end);
 
-  signature = cd_signing_identity_sign_detached (identity, signed_data,
-                                                 out_length - (contents_end - contents_pos),
-                                                 error);
+  signature = cd_signing_identity_sign_detached (identity, signed_data, signed_length, error);
   if (signature == NULL)
     return NULL;
 
-  sig_der = g_bytes_get_data (signature, &sig_length);
-  if (sig_length > CONTENTS_RESERVED)
+  der = g_bytes_get_data (signature, &der_length);
+  if (der_length > CONTENTS_RESERVED)
     {
       g_set_error (error, CD_SIGNING_ERROR, CD_SIGNING_ERROR_FAILED,
                    "Cannot sign the document: the signature (%" G_GSIZE_FORMAT " bytes) does not fit",
-                   sig_length);
+                   der_length);
       return NULL;
     }
 
-  for (gsize i = 0; i < sig_length; i++)
+  for (gsize i = 0; i < der_length; i++)
     {
-      static const char hex[] = "0123456789ABCDEF";
-
-      out[contents_pos + 1 + 2 * i] = hex[sig_der[i] >> 4];
-      out[contents_pos + 2 + 2 * i] = hex[sig_der[i] & 0xf];
+      out[contents_pos + 1 + 2 * i] = hex[der[i] >> 4];
+      out[contents_pos + 2 + 2 * i] = hex[der[i] & 0xf];
     }
 
   return g_bytes_new_take (g_steal_pointer (&out), out_length);

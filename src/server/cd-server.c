@@ -437,6 +437,7 @@ handle_create_account (Request *request)
   g_autoptr(CdAccountRecord) existing = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   const char *id_type, *id_number, *name, *password;
+  g_autofree char *normal_id_number = NULL;
   glong password_chars;
 
   if (!check_body_members (request, allowed) ||
@@ -452,7 +453,8 @@ handle_create_account (Request *request)
                          "The ID type is resident_id, passport or other");
       return;
     }
-  if (!cd_id_number_validate (account->id_type, id_number, &error))
+  normal_id_number = cd_id_number_normalize (id_number);
+  if (!cd_id_number_validate (account->id_type, normal_id_number, &error))
     {
       reply_field_error (request->msg, CD_SERVER_ERROR_INVALID_FIELD, "id_number", error->message);
       return;
@@ -475,7 +477,7 @@ handle_create_account (Request *request)
     }
 
   /* Refuse a registered ID before spending a hash on it; the insert checks again. */
-  existing = cd_store_lookup_account (self->store, id_number, &error);
+  existing = cd_store_lookup_account (self->store, normal_id_number, &error);
   if (existing != NULL)
     {
       reply_error (request->msg, CD_SERVER_ERROR_ACCOUNT_EXISTS, "This ID number is already registered");
@@ -488,7 +490,7 @@ handle_create_account (Request *request)
     }
   g_clear_error (&error);
 
-  account->id_number = g_strdup (id_number);
+  account->id_number = g_steal_pointer (&normal_id_number);
   account->name = g_strdup (name);
   account->created_at = cd_time_now ();
   account->password_hash = cd_secrets_hash_password (password, &error);
@@ -553,16 +555,18 @@ handle_create_session (Request *request)
   g_autoptr(JsonBuilder) builder = NULL;
   g_autofree char *token = NULL;
   g_autofree char *token_hash = NULL;
-  const char *id_number, *password;
+  const char *typed_id_number, *id_number, *password;
+  g_autofree char *normal_id_number = NULL;
   gint64 now = cd_time_now ();
   gint64 last_failed_at, expires_at;
   int failures;
 
   if (!check_body_members (request, allowed) ||
-      !read_body_string (request, "id_number", &id_number) ||
+      !read_body_string (request, "id_number", &typed_id_number) ||
       !read_body_string (request, "password", &password))
     return;
 
+  id_number = normal_id_number = cd_id_number_normalize (typed_id_number);
   if (!cd_store_get_sign_in_failures (self->store, id_number, &failures, &last_failed_at, &error))
     {
       reply_store_error (request->msg, error);
