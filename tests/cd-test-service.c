@@ -16,6 +16,9 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #define LISTENING_PREFIX "certdesk-server: listening on "
 #define START_TIMEOUT_SECONDS 10
@@ -69,7 +72,7 @@ describe_response (CdTestResponse *response)
   else
     body = g_strdup (response->text != NULL ? response->text : "");
 
-  return g_strdup_printf ("%s %s → %u %s", response->method, response->path,
+  return g_strdup_printf ("%s %s -> %u %s", response->method, response->path,
                           response->status, body);
 }
 
@@ -85,6 +88,15 @@ server_binary (void)
 }
 
 /* Processes */
+
+/* A crashed or killed test must not leave servers behind. */
+static void
+die_with_parent (gpointer user_data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+#endif
+}
 
 static void
 async_result_cb (GObject      *source,
@@ -158,6 +170,7 @@ cd_test_run_command (const char * const  *argv,
                      char               **out_stdout,
                      char               **out_stderr)
 {
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GSource) timeout = NULL;
@@ -168,8 +181,9 @@ cd_test_run_command (const char * const  *argv,
   gboolean timed_out = FALSE;
   g_autofree char *command = g_strjoinv (" ", (char **) argv);
 
-  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   if (process == NULL)
     g_error ("Cannot run %s: %s", command, error->message);
 
@@ -275,11 +289,36 @@ io_join_and_free (CdTestServiceIo *io)
 
 /* Services */
 
+/* Adds --keep-going (before g_test_init()): every case starts its own server, so one
+ * that fails need not hide what the others would find. */
+void
+cd_test_keep_going (int    *argc,
+                    char ***argv)
+{
+  static GPtrArray *args;
+
+  g_return_if_fail (args == NULL);
+
+  args = g_ptr_array_new ();
+  g_ptr_array_add (args, (*argv)[0]);
+  g_ptr_array_add (args, (gpointer) "--keep-going");
+  for (int i = 1; i < *argc; i++)
+    g_ptr_array_add (args, (*argv)[i]);
+  g_ptr_array_add (args, NULL);
+
+  *argc = (int) args->len - 1;
+  *argv = (char **) args->pdata;
+}
+
 SoupSession *
 cd_test_session_new (void)
 {
+  /* Loopback only: no proxy. */
+  g_autoptr(GProxyResolver) no_proxy = g_simple_proxy_resolver_new (NULL, NULL);
+
   return soup_session_new_with_options ("user-agent", "certdesk-service-tests/1",
                                         "timeout", 60,
+                                        "proxy-resolver", no_proxy,
                                         NULL);
 }
 
@@ -346,6 +385,7 @@ service_spawn (CdTestService *self)
 
   /* stderr is inherited so the server's log lands in the test log. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   if (self->process == NULL)
     g_error ("Cannot start %s: %s", command, error->message);
@@ -400,6 +440,10 @@ cd_test_service_startv (const char * const *extra_args)
 {
   CdTestService *self = g_new0 (CdTestService, 1);
   g_autoptr(GError) error = NULL;
+
+  /* GIO still asks for the default proxy resolver on every connection, and the
+   * desktop one needs GSettings schemas that G_TEST_OPTION_ISOLATE_DIRS hides. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
   self->root_dir = g_dir_make_tmp ("certdesk-service-XXXXXX", &error);
   g_assert_no_error (error);
@@ -623,6 +667,110 @@ cd_test_service_request (CdTestService *self,
 
   return cd_test_service_request_raw (self, NULL, method, path, authorization,
                                       json_body != NULL ? "application/json" : NULL, body);
+}
+
+typedef struct
+{
+  CdTestService  *service;
+  const char     *method;
+  const char     *path;
+  const char     *authorization;
+  GBytes         *body;
+  GMutex          mutex;
+  GCond           cond;
+  guint           n_waiting;
+  gboolean        go;
+  GPtrArray      *responses;
+} Parallel;
+
+static gpointer
+parallel_thread (gpointer user_data)
+{
+  Parallel *parallel = user_data;
+  g_autoptr(SoupSession) session = cd_test_session_new ();
+  CdTestResponse *response;
+
+  /* Everyone waits at the gate so that the requests really are in flight together. */
+  g_mutex_lock (&parallel->mutex);
+  parallel->n_waiting++;
+  g_cond_broadcast (&parallel->cond);
+  while (!parallel->go)
+    g_cond_wait (&parallel->cond, &parallel->mutex);
+  g_mutex_unlock (&parallel->mutex);
+
+  response = cd_test_service_request_raw (parallel->service, session, parallel->method, parallel->path,
+                                          parallel->authorization,
+                                          parallel->body != NULL ? "application/json" : NULL,
+                                          parallel->body);
+
+  g_mutex_lock (&parallel->mutex);
+  g_ptr_array_add (parallel->responses, response);
+  g_mutex_unlock (&parallel->mutex);
+
+  return NULL;
+}
+
+GPtrArray *
+cd_test_service_parallel (CdTestService *self,
+                          guint          n,
+                          const char    *method,
+                          const char    *path,
+                          const char    *token,
+                          const char    *json_body)
+{
+  g_autofree char *authorization = token != NULL ? g_strconcat ("Bearer ", token, NULL) : NULL;
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  g_autoptr(GBytes) body = json_body != NULL ? g_bytes_new (json_body, strlen (json_body)) : NULL;
+  Parallel parallel = {
+    .service = self,
+    .method = method,
+    .path = path,
+    .authorization = authorization,
+    .body = body,
+    .responses = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_test_response_free),
+  };
+
+  g_mutex_init (&parallel.mutex);
+  g_cond_init (&parallel.cond);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (threads, g_thread_new ("parallel-request", parallel_thread, &parallel));
+
+  g_mutex_lock (&parallel.mutex);
+  while (parallel.n_waiting < n)
+    g_cond_wait (&parallel.cond, &parallel.mutex);
+  parallel.go = TRUE;
+  g_cond_broadcast (&parallel.cond);
+  g_mutex_unlock (&parallel.mutex);
+
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+
+  g_mutex_clear (&parallel.mutex);
+  g_cond_clear (&parallel.cond);
+
+  return parallel.responses;
+}
+
+/* The error code of a response, or NULL; never fails the test. */
+const char *
+cd_test_response_error_code (CdTestResponse *response)
+{
+  JsonNode *error;
+  JsonNode *code;
+
+  if (response->json == NULL || !JSON_NODE_HOLDS_OBJECT (response->json))
+    return NULL;
+
+  error = json_object_get_member (json_node_get_object (response->json), "error");
+  if (error == NULL || !JSON_NODE_HOLDS_OBJECT (error))
+    return NULL;
+
+  code = json_object_get_member (json_node_get_object (error), "code");
+  if (code == NULL || json_node_get_value_type (code) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (code);
 }
 
 void
@@ -1478,12 +1626,10 @@ cd_test_service_store_digest (CdTestService *self)
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, dump, -1);
 }
 
-void
-cd_test_assert_store_unchanged_at (const char    *file,
-                                   int            line,
-                                   const char    *func,
-                                   CdTestService *self,
-                                   const char    *before_dump)
+/* NULL when the store still holds exactly @before_dump, else the first line that differs. */
+char *
+cd_test_service_store_diff (CdTestService *self,
+                            const char    *before_dump)
 {
   g_autofree char *after_dump = cd_test_service_store_dump (self);
   g_auto(GStrv) before_lines = NULL;
@@ -1491,9 +1637,8 @@ cd_test_assert_store_unchanged_at (const char    *file,
   guint i;
 
   if (g_str_equal (before_dump, after_dump))
-    return;
+    return NULL;
 
-  /* Name the first line that differs: far more useful than two digests. */
   before_lines = g_strsplit (before_dump, "\n", -1);
   after_lines = g_strsplit (after_dump, "\n", -1);
   for (i = 0; before_lines[i] != NULL && after_lines[i] != NULL; i++)
@@ -1502,9 +1647,22 @@ cd_test_assert_store_unchanged_at (const char    *file,
         break;
     }
 
-  fail_at (file, line, func, "the store changed; first difference:\n  before: %s\n  after:  %s",
-           before_lines[i] != NULL ? before_lines[i] : "(end)",
-           after_lines[i] != NULL ? after_lines[i] : "(end)");
+  return g_strdup_printf ("the store changed; first difference:\n  before: %s\n  after:  %s",
+                          before_lines[i] != NULL ? before_lines[i] : "(end)",
+                          after_lines[i] != NULL ? after_lines[i] : "(end)");
+}
+
+void
+cd_test_assert_store_unchanged_at (const char    *file,
+                                   int            line,
+                                   const char    *func,
+                                   CdTestService *self,
+                                   const char    *before_dump)
+{
+  g_autofree char *diff = cd_test_service_store_diff (self, before_dump);
+
+  if (diff != NULL)
+    fail_at (file, line, func, "%s", diff);
 }
 
 /* Documents */

@@ -30,6 +30,9 @@ typedef struct
   CdTestServiceIo *io;         /* (owned) the stdout reader of the running server */
 } CdTestService;
 
+void            cd_test_keep_going           (int                 *argc,
+                                              char              ***argv);
+
 CdTestService  *cd_test_service_start        (const char          *first_arg,
                                               ...) G_GNUC_NULL_TERMINATED;
 CdTestService  *cd_test_service_startv       (const char * const  *extra_args);
@@ -57,6 +60,7 @@ typedef struct
 } CdTestResponse;
 
 void            cd_test_response_free        (CdTestResponse      *response);
+const char     *cd_test_response_error_code  (CdTestResponse      *response);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdTestResponse, cd_test_response_free)
 
@@ -75,6 +79,14 @@ CdTestResponse *cd_test_service_request_raw  (CdTestService       *self,
                                               const char          *content_type,
                                               GBytes              *body);
 SoupSession    *cd_test_session_new          (void);
+/* @n identical requests in flight at once (a thread and a connection each); returns
+ * a GPtrArray of CdTestResponse in no particular order. */
+GPtrArray      *cd_test_service_parallel     (CdTestService       *self,
+                                              guint                n,
+                                              const char          *method,
+                                              const char          *path,
+                                              const char          *token,
+                                              const char          *json_body);
 
 #define cd_test_assert_status(response, status) \
   cd_test_assert_status_at (CD_TEST_LOC, (response), (status))
@@ -238,6 +250,8 @@ GBytes         *cd_test_service_download     (CdTestService       *self,
 
 char           *cd_test_service_store_dump   (CdTestService       *self);
 char           *cd_test_service_store_digest (CdTestService       *self);
+char           *cd_test_service_store_diff   (CdTestService       *self,
+                                              const char          *before_dump);
 #define cd_test_assert_store_unchanged(self, before_dump) \
   cd_test_assert_store_unchanged_at (CD_TEST_LOC, (self), (before_dump))
 void            cd_test_assert_store_unchanged_at (const char     *file,

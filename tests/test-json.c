@@ -86,10 +86,45 @@ test_parse_malformed (void)
     "{} x",
     "{a: 1}",
     "{\"a\": NaN}",
+    /* json-glib 1.6 takes all of these; RFC 8259 does not. */
+    "{\"a\":1}{\"b\":2}",
+    "{'a':'x'}",
+    "/*c*/{}",
+    "{\"a\":01}",
+    "{\"a\":0x10}",
+    "{\"a\":.5}",
+    "{\"a\":\"line\nbreak\"}",
+    "{\"a\":\"\\q\"}",
+    "{\"a\":\"\\u12\"}",
+    "{\"a\":1,\"a\":2}",
+    " \t\n",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
     assert_parse_fails (bodies[i], strlen (bodies[i]), CD_JSON_ERROR_MALFORMED);
+}
+
+/* Nesting is bounded, so a hostile body cannot exhaust the stack. */
+static void
+test_parse_deep_nesting (void)
+{
+  g_autoptr(GString) deep = g_string_new ("{\"a\":");
+  g_autoptr(GString) shallow = g_string_new ("{\"a\":");
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (int i = 0; i < 10000; i++)
+    g_string_append_c (deep, '[');
+  assert_parse_fails (deep->str, deep->len, CD_JSON_ERROR_MALFORMED);
+
+  for (int i = 0; i < 32; i++)
+    g_string_append_c (shallow, '[');
+  for (int i = 0; i < 32; i++)
+    g_string_append_c (shallow, ']');
+  g_string_append_c (shallow, '}');
+  object = cd_json_parse_object (shallow->str, shallow->len, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (object);
 }
 
 static void
@@ -522,6 +557,7 @@ main (int   argc,
 
   g_test_add_func ("/certdesk/json/parse/object", test_parse_object);
   g_test_add_func ("/certdesk/json/parse/malformed", test_parse_malformed);
+  g_test_add_func ("/certdesk/json/parse/deep-nesting", test_parse_deep_nesting);
   g_test_add_func ("/certdesk/json/parse/empty", test_parse_empty);
   g_test_add_func ("/certdesk/json/parse/invalid-utf8", test_parse_invalid_utf8);
   g_test_add_func ("/certdesk/json/parse/not-object", test_parse_not_object);

@@ -171,6 +171,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  cd_test_keep_going (&argc, &argv);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/certdesk/service/expiry/validity-span", test_validity_span);

@@ -36,6 +36,31 @@ assert_certificate_fields (JsonObject          *certificate,
 }
 
 static void
+assert_members (JsonObject         *object,
+                const char * const *members)
+{
+  g_autofree char *text = cd_test_json_to_string (object);
+  guint n = g_strv_length ((char **) members);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!json_object_has_member (object, members[i]))
+        g_error ("member %s missing in %s", members[i], text);
+    }
+  if (json_object_get_size (object) != n)
+    g_error ("unexpected members in %s", text);
+}
+
+static const char * const holder_members[] = {
+  "name", "id_type", "id_number_masked", "notice_accepted", NULL
+};
+
+static const char * const annotation_members[] = {
+  "id", "annotation_no", "certificate_id", "scenario", "validity_days", "state", "requested_at",
+  "ready_at", "valid_from", "valid_until", "verification_code", NULL
+};
+
+static void
 assert_quota (JsonObject *quota,
               gint64      used)
 {
@@ -107,6 +132,7 @@ test_holder_flow (void)
     JsonObject *root = cd_test_assert_json (response, 201);
     JsonObject *json_holder = cd_test_json_object (root, "holder");
 
+    assert_members (json_holder, holder_members);
     g_assert_cmpstr (cd_test_json_string (json_holder, "name"), ==, holder->name);
     g_assert_cmpstr (cd_test_json_string (json_holder, "id_type"), ==, "resident_id");
     g_assert_cmpstr (cd_test_json_string (json_holder, "id_number_masked"), ==, masked);
@@ -139,6 +165,7 @@ test_holder_flow (void)
     g_assert_cmpint (expires_at, <=, cd_test_now () + 43200 + 2);
     g_assert_false (cd_test_json_bool (root, "notice_accepted"));
     json_holder = cd_test_json_object (root, "holder");
+    assert_members (json_holder, holder_members);
     g_assert_cmpstr (cd_test_json_string (json_holder, "id_number_masked"), ==, masked);
     g_assert_false (cd_test_json_bool (json_holder, "notice_accepted"));
 
@@ -150,6 +177,7 @@ test_holder_flow (void)
     g_autoptr(CdTestResponse) response = cd_test_service_request (service, "GET", "/holder", holder->token, NULL);
     JsonObject *json_holder = cd_test_assert_json (response, 200);
 
+    assert_members (json_holder, holder_members);
     g_assert_cmpstr (cd_test_json_string (json_holder, "name"), ==, holder->name);
     g_assert_cmpstr (cd_test_json_string (json_holder, "id_type"), ==, "resident_id");
     g_assert_cmpstr (cd_test_json_string (json_holder, "id_number_masked"), ==, masked);
@@ -250,6 +278,7 @@ test_holder_flow (void)
     response = cd_test_service_apply (service, holder->token, certificate_id, 90);
     root = cd_test_assert_json (response, 202);
     annotation = cd_test_json_object (root, "annotation");
+    assert_members (annotation, annotation_members);
     annotation_id = g_strdup (cd_test_json_string (annotation, "id"));
     g_assert_true (g_regex_match_simple ("^JZ[0-9]{8}", cd_test_json_string (annotation, "annotation_no"), 0, 0));
     annotation_no = g_strdup (cd_test_json_string (annotation, "annotation_no"));
@@ -288,11 +317,13 @@ test_holder_flow (void)
     g_assert_cmpstr (cd_test_json_string (error, "state"), ==, "pending");
 
     latest = cd_test_json_object (cd_test_assert_json (certificate, 200), "latest_annotation");
+    assert_members (latest, annotation_members);
     g_assert_cmpstr (cd_test_json_string (latest, "id"), ==, annotation_id);
     g_assert_cmpstr (cd_test_json_string (latest, "state"), ==, "pending");
   }
 
   ready = cd_test_service_wait_annotation (service, holder->token, annotation_id, 30);
+  assert_members (ready, annotation_members);
   g_assert_cmpstr (cd_test_json_string (ready, "state"), ==, "ready");
   g_assert_cmpstr (cd_test_json_string (ready, "id"), ==, annotation_id);
   g_assert_cmpstr (cd_test_json_string (ready, "annotation_no"), ==, annotation_no);
@@ -334,6 +365,7 @@ test_holder_flow (void)
 
   tampered = cd_test_pdf_tamper (pdf);
   g_assert_false (cd_test_pdf_signature_valid (tampered, &tampered_report));
+  g_test_message ("pdfsig on the tampered copy: %s", tampered_report);
   /* pdfsig still found the signature: the digest is what failed. */
   g_assert_nonnull (strstr (tampered_report, "Signature Validation"));
 
@@ -450,6 +482,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  cd_test_keep_going (&argc, &argv);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/certdesk/service/flow/service-info", test_service_info);

@@ -155,53 +155,6 @@ test_limit (void)
   apply_and_check_quota (service, holder, other_id, 90, 1, NULL);
 }
 
-typedef struct
-{
-  CdTestService *service;
-  const char    *token;
-  const char    *certificate_id;
-  GMutex        *mutex;
-  GCond         *cond;
-  guint         *n_waiting;
-  gboolean      *go;
-  guint          status;
-  char          *code;
-} Applicant;
-
-static gpointer
-applicant_thread (gpointer user_data)
-{
-  Applicant *applicant = user_data;
-  g_autoptr(SoupSession) session = cd_test_session_new ();
-  g_autofree char *path = g_strdup_printf ("/certificates/%s/annotations", applicant->certificate_id);
-  g_autofree char *authorization = g_strconcat ("Bearer ", applicant->token, NULL);
-  static const char body_text[] = "{\"scenario\": \"self_use\", \"validity_days\": 90}";
-  g_autoptr(GBytes) body = g_bytes_new_static (body_text, strlen (body_text));
-  g_autoptr(CdTestResponse) response = NULL;
-
-  /* Everyone waits at the gate so the requests really are in flight together. */
-  g_mutex_lock (applicant->mutex);
-  (*applicant->n_waiting)++;
-  g_cond_broadcast (applicant->cond);
-  while (!*applicant->go)
-    g_cond_wait (applicant->cond, applicant->mutex);
-  g_mutex_unlock (applicant->mutex);
-
-  response = cd_test_service_request_raw (applicant->service, session, "POST", path, authorization,
-                                          "application/json", body);
-  applicant->status = response->status;
-  if (response->json != NULL && JSON_NODE_HOLDS_OBJECT (response->json))
-    {
-      JsonObject *root = json_node_get_object (response->json);
-      JsonObject *error = json_object_get_object_member (root, "error");
-
-      if (error != NULL && json_object_has_member (error, "code"))
-        applicant->code = g_strdup (json_object_get_string_member (error, "code"));
-    }
-
-  return NULL;
-}
-
 static void
 test_concurrent (void)
 {
@@ -209,54 +162,28 @@ test_concurrent (void)
   g_autoptr(CdTestHolder) holder = cd_test_holder_new_ready (service, "吴九");
   g_autofree char *certificate_id = cd_test_service_add_certificate (service, holder, "一级建造师",
                                                                      "valid", NULL);
-  Applicant applicants[N_CONCURRENT] = { 0 };
-  GThread *threads[N_CONCURRENT];
-  GMutex mutex;
-  GCond cond;
-  guint n_waiting = 0;
-  gboolean go = FALSE;
-  guint n_accepted = 0, n_refused = 0;
+  g_autofree char *path = g_strdup_printf ("/certificates/%s/annotations", certificate_id);
+  g_autoptr(GPtrArray) responses = NULL;
   g_autoptr(CdTestResponse) listed = NULL;
+  guint n_accepted = 0, n_refused = 0;
   JsonObject *root;
 
-  g_mutex_init (&mutex);
-  g_cond_init (&cond);
+  responses = cd_test_service_parallel (service, N_CONCURRENT, "POST", path, holder->token,
+                                        "{\"scenario\": \"self_use\", \"validity_days\": 90}");
+  g_assert_cmpuint (responses->len, ==, N_CONCURRENT);
 
-  for (guint i = 0; i < N_CONCURRENT; i++)
+  for (guint i = 0; i < responses->len; i++)
     {
-      applicants[i].service = service;
-      applicants[i].token = holder->token;
-      applicants[i].certificate_id = certificate_id;
-      applicants[i].mutex = &mutex;
-      applicants[i].cond = &cond;
-      applicants[i].n_waiting = &n_waiting;
-      applicants[i].go = &go;
-      threads[i] = g_thread_new ("applicant", applicant_thread, &applicants[i]);
-    }
+      CdTestResponse *response = g_ptr_array_index (responses, i);
 
-  g_mutex_lock (&mutex);
-  while (n_waiting < N_CONCURRENT)
-    g_cond_wait (&cond, &mutex);
-  go = TRUE;
-  g_cond_broadcast (&cond);
-  g_mutex_unlock (&mutex);
-
-  for (guint i = 0; i < N_CONCURRENT; i++)
-    g_thread_join (threads[i]);
-
-  for (guint i = 0; i < N_CONCURRENT; i++)
-    {
-      if (applicants[i].status == 202)
+      if (response->status == 202)
         n_accepted++;
-      else if (applicants[i].status == 409 && g_strcmp0 (applicants[i].code, "quota_exceeded") == 0)
+      else if (response->status == 409 &&
+               g_strcmp0 (cd_test_response_error_code (response), "quota_exceeded") == 0)
         n_refused++;
       else
-        g_test_message ("applicant %u: %u %s", i, applicants[i].status, applicants[i].code);
-      g_free (applicants[i].code);
+        g_test_message ("unexpected answer: %u %s", response->status, response->text);
     }
-
-  g_mutex_clear (&mutex);
-  g_cond_clear (&cond);
 
   g_assert_cmpuint (n_accepted, ==, 3);
   g_assert_cmpuint (n_refused, ==, N_CONCURRENT - 3);
@@ -384,6 +311,7 @@ main (int   argc,
         selective = TRUE;
     }
 
+  cd_test_keep_going (&argc, &argv);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/certdesk/service/quota/limit", test_limit);

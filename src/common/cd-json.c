@@ -3,7 +3,258 @@
 #include "cd-json.h"
 #include "cd-time.h"
 
+#include <string.h>
+
 G_DEFINE_QUARK (cd-json-error-quark, cd_json_error)
+
+/* json-glib 1.6 has no strict mode: it takes trailing data, comments, single quotes,
+ * leading zeros and hex numbers, and keeps the last of duplicate members. This
+ * recursive-descent check holds the text to RFC 8259 first, and also refuses
+ * duplicate member names, which would let two readers see different values. */
+
+#define MAX_JSON_DEPTH 64
+
+typedef struct
+{
+  const char *p;
+  const char *end;
+  int         depth;
+  const char *problem;
+} JsonScanner;
+
+static gboolean scan_value (JsonScanner *scanner);
+
+static gboolean
+scan_fail (JsonScanner *scanner,
+           const char  *problem)
+{
+  if (scanner->problem == NULL)
+    scanner->problem = problem;
+  return FALSE;
+}
+
+static void
+scan_whitespace (JsonScanner *scanner)
+{
+  while (scanner->p < scanner->end &&
+         (*scanner->p == ' ' || *scanner->p == '\t' || *scanner->p == '\n' || *scanner->p == '\r'))
+    scanner->p++;
+}
+
+static gboolean
+scan_literal (JsonScanner *scanner,
+              const char  *literal)
+{
+  gsize length = strlen (literal);
+
+  if ((gsize) (scanner->end - scanner->p) < length || memcmp (scanner->p, literal, length) != 0)
+    return scan_fail (scanner, "unexpected characters");
+
+  scanner->p += length;
+  return TRUE;
+}
+
+static gboolean
+scan_digits (JsonScanner *scanner)
+{
+  const char *start = scanner->p;
+
+  while (scanner->p < scanner->end && g_ascii_isdigit (*scanner->p))
+    scanner->p++;
+
+  return scanner->p > start || scan_fail (scanner, "a malformed number");
+}
+
+static gboolean
+scan_number (JsonScanner *scanner)
+{
+  if (*scanner->p == '-')
+    scanner->p++;
+
+  if (scanner->p < scanner->end && *scanner->p == '0')
+    scanner->p++;
+  else if (!scan_digits (scanner))
+    return FALSE;
+
+  if (scanner->p < scanner->end && *scanner->p == '.')
+    {
+      scanner->p++;
+      if (!scan_digits (scanner))
+        return FALSE;
+    }
+
+  if (scanner->p < scanner->end && (*scanner->p == 'e' || *scanner->p == 'E'))
+    {
+      scanner->p++;
+      if (scanner->p < scanner->end && (*scanner->p == '+' || *scanner->p == '-'))
+        scanner->p++;
+      if (!scan_digits (scanner))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Scans a string; its raw text (between the quotes) goes to *out_start, *out_length. */
+static gboolean
+scan_string (JsonScanner  *scanner,
+             const char  **out_start,
+             gsize        *out_length)
+{
+  const char *start = ++scanner->p;
+
+  while (scanner->p < scanner->end && *scanner->p != '"')
+    {
+      guchar c = (guchar) *scanner->p;
+
+      if (c < 0x20)
+        return scan_fail (scanner, "a control character inside a string");
+
+      if (c == '\\')
+        {
+          scanner->p++;
+          if (scanner->p >= scanner->end)
+            break;
+          if (*scanner->p == 'u')
+            {
+              for (int i = 1; i <= 4; i++)
+                {
+                  if (scanner->p + i >= scanner->end || !g_ascii_isxdigit (scanner->p[i]))
+                    return scan_fail (scanner, "a malformed \\u escape");
+                }
+              scanner->p += 4;
+            }
+          else if (strchr ("\"\\/bfnrt", *scanner->p) == NULL || *scanner->p == '\0')
+            {
+              return scan_fail (scanner, "an unknown escape in a string");
+            }
+        }
+      scanner->p++;
+    }
+
+  if (scanner->p >= scanner->end)
+    return scan_fail (scanner, "an unterminated string");
+
+  *out_start = start;
+  *out_length = (gsize) (scanner->p - start);
+  scanner->p++;
+  return TRUE;
+}
+
+static gboolean
+scan_container (JsonScanner *scanner,
+                gboolean     is_object)
+{
+  const char close = is_object ? '}' : ']';
+  g_autoptr(GHashTable) names = NULL;
+
+  if (++scanner->depth > MAX_JSON_DEPTH)
+    return scan_fail (scanner, "too deeply nested");
+
+  if (is_object)
+    names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  scanner->p++;
+  scan_whitespace (scanner);
+  if (scanner->p < scanner->end && *scanner->p == close)
+    {
+      scanner->p++;
+      scanner->depth--;
+      return TRUE;
+    }
+
+  while (TRUE)
+    {
+      if (is_object)
+        {
+          const char *name;
+          gsize name_length;
+
+          if (scanner->p >= scanner->end || *scanner->p != '"')
+            return scan_fail (scanner, "a member name that is not a string");
+          if (!scan_string (scanner, &name, &name_length))
+            return FALSE;
+          if (!g_hash_table_add (names, g_strndup (name, name_length)))
+            return scan_fail (scanner, "a duplicate member name");
+
+          scan_whitespace (scanner);
+          if (scanner->p >= scanner->end || *scanner->p != ':')
+            return scan_fail (scanner, "a missing colon");
+          scanner->p++;
+        }
+
+      if (!scan_value (scanner))
+        return FALSE;
+
+      scan_whitespace (scanner);
+      if (scanner->p < scanner->end && *scanner->p == ',')
+        {
+          scanner->p++;
+          scan_whitespace (scanner);
+          continue;
+        }
+      if (scanner->p < scanner->end && *scanner->p == close)
+        {
+          scanner->p++;
+          scanner->depth--;
+          return TRUE;
+        }
+
+      return scan_fail (scanner, is_object ? "an unterminated object" : "an unterminated array");
+    }
+}
+
+static gboolean
+scan_value (JsonScanner *scanner)
+{
+  const char *ignored_start;
+  gsize ignored_length;
+
+  scan_whitespace (scanner);
+  if (scanner->p >= scanner->end)
+    return scan_fail (scanner, "a missing value");
+
+  switch (*scanner->p)
+    {
+    case '{':
+      return scan_container (scanner, TRUE);
+    case '[':
+      return scan_container (scanner, FALSE);
+    case '"':
+      return scan_string (scanner, &ignored_start, &ignored_length);
+    case 't':
+      return scan_literal (scanner, "true");
+    case 'f':
+      return scan_literal (scanner, "false");
+    case 'n':
+      return scan_literal (scanner, "null");
+    default:
+      if (*scanner->p == '-' || g_ascii_isdigit (*scanner->p))
+        return scan_number (scanner);
+      return scan_fail (scanner, "unexpected characters");
+    }
+}
+
+static gboolean
+check_json_syntax (const char  *data,
+                   gsize        length,
+                   GError     **error)
+{
+  JsonScanner scanner = { data, data + length, 0, NULL };
+
+  if (scan_value (&scanner))
+    {
+      scan_whitespace (&scanner);
+      if (scanner.p == scanner.end)
+        return TRUE;
+      scan_fail (&scanner, "data after the JSON value");
+    }
+
+  g_set_error (error, CD_JSON_ERROR, CD_JSON_ERROR_MALFORMED,
+               "The body is not valid JSON: %s at byte %" G_GSIZE_FORMAT,
+               scanner.problem, (gsize) (scanner.p - data));
+  return FALSE;
+}
 
 JsonObject *
 cd_json_parse_object (const char  *data,
@@ -27,6 +278,9 @@ cd_json_parse_object (const char  *data,
                            "The body is not valid UTF-8");
       return NULL;
     }
+
+  if (!check_json_syntax (data, length, error))
+    return NULL;
 
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
     {

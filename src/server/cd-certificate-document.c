@@ -5,7 +5,6 @@
 #include "cd-time.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 
 #include <cairo-pdf.h>
@@ -22,9 +21,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (QRcode, QRcode_free)
 #define FRAME_MARGIN   26.0
 #define CONTENT_LEFT   66.0
 #define CONTENT_WIDTH  (PAGE_WIDTH - 2 * CONTENT_LEFT)
-#define LABEL_WIDTH    78.0
+#define BODY_TOP       (FRAME_MARGIN + 44.0)
+#define FOOTER_TOP     (PAGE_HEIGHT - FRAME_MARGIN - 42.0)
+#define BODY_BOTTOM    (FOOTER_TOP - 12.0)
+#define MIN_BODY_SCALE 0.5
+
+#define LABEL_WIDTH    72.0
 #define CELL_PADDING   9.0
-#define ROW_MIN_HEIGHT 29.0
+#define ROW_MIN_HEIGHT 30.0
+#define BAND_PADDING   14.0
 #define QR_SIZE        100.0
 #define QR_QUIET_ZONE  4
 
@@ -58,11 +63,11 @@ static const struct
 } text_styles[CD_N_TEXT_STYLES] = {
   [CD_TEXT_NATION] = { "Noto Serif CJK SC Bold 19", 9.0 },
   [CD_TEXT_TITLE] = { "Noto Serif CJK SC Bold 24", 1.5 },
-  [CD_TEXT_SUBTITLE] = { "Noto Serif CJK SC 14", 4.0 },
+  [CD_TEXT_SUBTITLE] = { "Noto Serif CJK SC 14", 3.0 },
   [CD_TEXT_LABEL] = { "Noto Sans CJK SC 10.5", 0.0 },
   [CD_TEXT_VALUE] = { "Noto Sans CJK SC 12", 0.0 },
   [CD_TEXT_BAND_TITLE] = { "Noto Serif CJK SC Bold 13", 3.0 },
-  [CD_TEXT_CODE] = { "Noto Sans CJK SC Bold 15", 2.0 },
+  [CD_TEXT_CODE] = { "Noto Sans CJK SC Bold 15", 1.5 },
   [CD_TEXT_NOTE] = { "Noto Sans CJK SC 9.5", 0.0 },
   [CD_TEXT_SMALL] = { "Noto Sans CJK SC 8", 0.0 },
 };
@@ -114,6 +119,18 @@ render_state_free (gpointer data)
   g_free (state);
 }
 
+static cairo_font_options_t *
+create_font_options (void)
+{
+  cairo_font_options_t *options = cairo_font_options_create ();
+
+  /* Outlines and advances as designed: hinting means nothing in a PDF. */
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+
+  return options;
+}
+
 static CdRenderState *
 get_render_state (void)
 {
@@ -129,9 +146,7 @@ get_render_state (void)
   /* Sizes are given in points and the PDF user unit is the point. */
   pango_cairo_context_set_resolution (state->context, 72.0);
   pango_context_set_round_glyph_positions (state->context, FALSE);
-  options = cairo_font_options_create ();
-  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  options = create_font_options ();
   pango_cairo_context_set_font_options (state->context, options);
   cairo_font_options_destroy (options);
   state->layout = pango_layout_new (state->context);
@@ -227,6 +242,19 @@ status_label (CdCertificateStatus status)
     }
 }
 
+static gboolean
+check_cairo_status (cairo_status_t   status,
+                    GError         **error)
+{
+  if (status == CAIRO_STATUS_SUCCESS)
+    return TRUE;
+
+  g_set_error (error, CD_DOCUMENT_ERROR, CD_DOCUMENT_ERROR_FAILED,
+               "The certificate document could not be drawn: %s",
+               cairo_status_to_string (status));
+  return FALSE;
+}
+
 static void
 set_color (cairo_t *cr,
            guint32  rgb)
@@ -237,27 +265,18 @@ set_color (cairo_t *cr,
                         (rgb & 0xff) / 255.0);
 }
 
-static void
-set_outline_options (cairo_t *cr)
-{
-  cairo_font_options_t *options = cairo_font_options_create ();
-
-  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-  cairo_set_font_options (cr, options);
-  cairo_font_options_destroy (options);
-}
-
 static cairo_status_t
 outline_face_init_cb (cairo_scaled_font_t  *scaled_font,
                       cairo_t              *cr,
                       cairo_font_extents_t *extents)
 {
   cairo_font_face_t *face = cairo_scaled_font_get_font_face (scaled_font);
+  cairo_font_options_t *options = create_font_options ();
 
   cairo_set_font_face (cr, cairo_font_face_get_user_data (face, &real_face_key));
   cairo_set_font_size (cr, 1.0);
-  set_outline_options (cr);
+  cairo_set_font_options (cr, options);
+  cairo_font_options_destroy (options);
   cairo_font_extents (cr, extents);
 
   return cairo_status (cr);
@@ -270,12 +289,14 @@ outline_face_render_glyph_cb (cairo_scaled_font_t  *scaled_font,
                               cairo_text_extents_t *extents)
 {
   cairo_font_face_t *face = cairo_scaled_font_get_font_face (scaled_font);
+  cairo_font_options_t *options = create_font_options ();
   cairo_glyph_t glyph = { glyph_index, 0, 0 };
   cairo_text_extents_t real_extents;
 
   cairo_set_font_face (cr, cairo_font_face_get_user_data (face, &real_face_key));
   cairo_set_font_size (cr, 1.0);
-  set_outline_options (cr);
+  cairo_set_font_options (cr, options);
+  cairo_font_options_destroy (options);
   cairo_glyph_extents (cr, &glyph, 1, &real_extents);
   cairo_glyph_path (cr, &glyph, 1);
   cairo_fill (cr);
@@ -285,11 +306,11 @@ outline_face_render_glyph_cb (cairo_scaled_font_t  *scaled_font,
   return cairo_status (cr);
 }
 
-/* cairo 1.16 re-reads and re-parses the whole multi-megabyte CFF table of a CJK font
- * for every PDF it embeds that font in, holding the face lock meanwhile, which made a
- * render take 25 ms on one core and barely scale. The text is therefore drawn through
- * a user font that replays the real outlines: cairo embeds it as a Type 3 font with a
- * ToUnicode map, so the PDF keeps searchable, copyable text at a fraction of the cost. */
+/* cairo 1.16 copies and parses the whole multi-megabyte CFF table of a CJK face for
+ * every PDF that embeds it, under a lock shared by all threads: 25 ms a render that
+ * did not scale past one core. Text is therefore drawn through a user font replaying
+ * the real outlines, which cairo embeds as a Type 3 font with a ToUnicode map; the
+ * text stays searchable and copyable and the cost follows the glyphs actually used. */
 static cairo_font_face_t *
 get_outline_face (CdRenderState     *state,
                   cairo_font_face_t *real_face)
@@ -309,6 +330,13 @@ get_outline_face (CdRenderState     *state,
   return face;
 }
 
+static gboolean
+is_drawable_glyph (PangoGlyph glyph)
+{
+  return glyph != PANGO_GLYPH_EMPTY && !(glyph & PANGO_GLYPH_UNKNOWN_FLAG);
+}
+
+/* Draws one shaped run with the clusters that let cairo map glyphs back to text. */
 static void
 show_glyph_item (CdRenderState  *state,
                  cairo_t        *cr,
@@ -319,8 +347,10 @@ show_glyph_item (CdRenderState  *state,
 {
   PangoGlyphString *glyphs = run->glyphs;
   PangoItem *item = run->item;
+  gboolean backward = item->analysis.level % 2 != 0;
   cairo_scaled_font_t *real_font;
   cairo_matrix_t font_matrix;
+  PangoGlyphItemIter iter;
   int x_position = 0;
 
   real_font = pango_cairo_font_get_scaled_font (PANGO_CAIRO_FONT (item->analysis.font));
@@ -330,32 +360,11 @@ show_glyph_item (CdRenderState  *state,
   g_array_set_size (state->glyphs, 0);
   g_array_set_size (state->clusters, 0);
 
-  /* Runs are left-to-right here, so clusters follow the glyph order. */
   for (int i = 0; i < glyphs->num_glyphs; i++)
     {
       PangoGlyphInfo *info = &glyphs->glyphs[i];
-      int start = glyphs->log_clusters[i];
-      gboolean drawable = info->glyph != PANGO_GLYPH_EMPTY &&
-                          !(info->glyph & PANGO_GLYPH_UNKNOWN_FLAG);
 
-      if (i == 0 || start != glyphs->log_clusters[i - 1])
-        {
-          cairo_text_cluster_t cluster = { 0, 0 };
-          int end = item->length;
-
-          for (int j = i + 1; j < glyphs->num_glyphs; j++)
-            {
-              if (glyphs->log_clusters[j] != start)
-                {
-                  end = glyphs->log_clusters[j];
-                  break;
-                }
-            }
-          cluster.num_bytes = end - start;
-          g_array_append_val (state->clusters, cluster);
-        }
-
-      if (drawable)
+      if (is_drawable_glyph (info->glyph))
         {
           cairo_glyph_t glyph = {
             info->glyph,
@@ -364,10 +373,25 @@ show_glyph_item (CdRenderState  *state,
           };
 
           g_array_append_val (state->glyphs, glyph);
-          g_array_index (state->clusters, cairo_text_cluster_t, state->clusters->len - 1).num_glyphs++;
         }
-
       x_position += info->geometry.width;
+    }
+
+  /* Clusters come in text order; right-to-left runs count glyphs from the end. */
+  for (gboolean more = pango_glyph_item_iter_init_start (&iter, run, text);
+       more;
+       more = pango_glyph_item_iter_next_cluster (&iter))
+    {
+      cairo_text_cluster_t cluster = { iter.end_index - iter.start_index, 0 };
+      int first = backward ? iter.end_glyph + 1 : iter.start_glyph;
+      int last = backward ? iter.start_glyph : iter.end_glyph - 1;
+
+      for (int i = first; i <= last; i++)
+        {
+          if (is_drawable_glyph (glyphs->glyphs[i].glyph))
+            cluster.num_glyphs++;
+        }
+      g_array_append_val (state->clusters, cluster);
     }
 
   cairo_scaled_font_get_font_matrix (real_font, &font_matrix);
@@ -376,10 +400,11 @@ show_glyph_item (CdRenderState  *state,
   cairo_show_text_glyphs (cr, text + item->offset, item->length,
                           (cairo_glyph_t *) state->glyphs->data, state->glyphs->len,
                           (cairo_text_cluster_t *) state->clusters->data, state->clusters->len,
-                          0);
+                          backward ? CAIRO_TEXT_CLUSTER_FLAG_BACKWARD : 0);
 }
 
-/* The equivalent of pango_cairo_show_layout () with the layout's top-left at (x, y). */
+/* What pango_cairo_show_layout () does, but through the outline faces; (x, y) is the
+ * top-left corner of the layout. */
 static void
 show_layout (CdRenderState *state,
              cairo_t       *cr,
@@ -425,6 +450,12 @@ layout_text (CdRenderState  *state,
   pango_layout_get_size (state->layout, NULL, &height);
 
   return pango_units_to_double (height);
+}
+
+static double
+get_baseline (CdRenderState *state)
+{
+  return pango_units_to_double (pango_layout_get_baseline (state->layout));
 }
 
 static double
@@ -489,13 +520,52 @@ draw_frame (cairo_t *cr)
     draw_diamond (cr, corners[i][0], corners[i][1], 4.5);
 }
 
-/* A short gold rule with a diamond in the middle, between the titles and the fields. */
 static void
-draw_ornament (cairo_t *cr,
-               double   y)
+show_footer (CdRenderState *state,
+             cairo_t       *cr)
 {
-  double cx = PAGE_WIDTH / 2;
+  set_color (cr, COLOR_GOLD);
+  cairo_set_line_width (cr, 0.6);
+  cairo_move_to (cr, CONTENT_LEFT, FOOTER_TOP);
+  cairo_line_to (cr, CONTENT_LEFT + CONTENT_WIDTH, FOOTER_TOP);
+  cairo_stroke (cr);
 
+  set_color (cr, COLOR_MUTED);
+  show_text (state, cr, CD_TEXT_NOTE, "本加注件由电子证书服务生成并经数字签名，有效期届满后自动失效。",
+             CONTENT_LEFT, FOOTER_TOP + 10.0, CONTENT_WIDTH, PANGO_ALIGN_CENTER);
+}
+
+/* The body functions below draw in a coordinate space whose origin is the top-left of
+ * the content column and whose width is @width; they return the y they ended at. */
+
+static double
+show_heading (CdRenderState             *state,
+              cairo_t                   *cr,
+              const CdCertificateRecord *certificate,
+              double                     width)
+{
+  const char *qualification = or_dash (certificate->qualification);
+  g_autofree char *title = g_strdup_printf ("%s职业资格证书", qualification);
+  double cx = width / 2;
+  double y = 0;
+
+  set_color (cr, COLOR_ACCENT);
+  y += show_text (state, cr, CD_TEXT_NATION, "中华人民共和国", 0, y, width, PANGO_ALIGN_CENTER) + 8.0;
+
+  /* A title too long for one line breaks before 职业资格证书, not inside a word. */
+  layout_text (state, CD_TEXT_TITLE, title, width, PANGO_ALIGN_CENTER);
+  if (pango_layout_get_line_count (state->layout) > 1)
+    {
+      g_free (title);
+      title = g_strdup_printf ("%s\n职业资格证书", qualification);
+    }
+  set_color (cr, COLOR_INK);
+  y += show_text (state, cr, CD_TEXT_TITLE, title, 0, y, width, PANGO_ALIGN_CENTER) + 6.0;
+  set_color (cr, COLOR_MUTED);
+  y += show_text (state, cr, CD_TEXT_SUBTITLE, "电子证书（加注件）", 0, y, width,
+                  PANGO_ALIGN_CENTER) + 14.0;
+
+  /* A short gold rule with a diamond in the middle. */
   set_color (cr, COLOR_GOLD);
   cairo_set_line_width (cr, 0.8);
   cairo_move_to (cr, cx - 120, y);
@@ -505,15 +575,8 @@ draw_ornament (cairo_t *cr,
   cairo_stroke (cr);
   set_color (cr, COLOR_ACCENT);
   draw_diamond (cr, cx, y, 4);
-}
 
-static double
-measure_value (CdRenderState  *state,
-               const CdField  *field,
-               double          width)
-{
-  return layout_text (state, CD_TEXT_VALUE, field->value, width - 2 * CELL_PADDING,
-                      PANGO_ALIGN_LEFT);
+  return y + 4.0;
 }
 
 static void
@@ -526,7 +589,6 @@ show_cell (CdRenderState *state,
            double         height)
 {
   double label_height;
-  double value_width = width - LABEL_WIDTH - 2 * CELL_PADDING;
   double value_height;
 
   set_color (cr, COLOR_LABEL_BG);
@@ -538,52 +600,59 @@ show_cell (CdRenderState *state,
   show_layout (state, cr, x, y + (height - label_height) / 2);
 
   set_color (cr, field->alert ? COLOR_ACCENT : COLOR_INK);
-  value_height = layout_text (state, CD_TEXT_VALUE, field->value, value_width, PANGO_ALIGN_LEFT);
+  value_height = layout_text (state, CD_TEXT_VALUE, field->value,
+                              width - LABEL_WIDTH - 2 * CELL_PADDING, PANGO_ALIGN_LEFT);
   show_layout (state, cr, x + LABEL_WIDTH + CELL_PADDING, y + (height - value_height) / 2);
 }
 
-/* One table row of one or two label/value cells; returns the row height. */
+/* One table row of one or two label/value cells. */
 static double
 show_row (CdRenderState *state,
           cairo_t       *cr,
           double         y,
+          double         width,
           const CdField *first,
           const CdField *second)
 {
-  double cell_width = second != NULL ? CONTENT_WIDTH / 2 : CONTENT_WIDTH;
+  double cell_width = second != NULL ? width / 2 : width;
+  double value_width = cell_width - LABEL_WIDTH - 2 * CELL_PADDING;
   double height = ROW_MIN_HEIGHT;
 
-  height = MAX (height, measure_value (state, first, cell_width - LABEL_WIDTH) + 2 * 6.0);
+  /* Measure first: the label shading goes under the text. */
+  height = MAX (height, layout_text (state, CD_TEXT_VALUE, first->value, value_width,
+                                     PANGO_ALIGN_LEFT) + 12.0);
   if (second != NULL)
-    height = MAX (height, measure_value (state, second, cell_width - LABEL_WIDTH) + 2 * 6.0);
+    height = MAX (height, layout_text (state, CD_TEXT_VALUE, second->value, value_width,
+                                       PANGO_ALIGN_LEFT) + 12.0);
 
-  show_cell (state, cr, first, CONTENT_LEFT, y, cell_width, height);
+  show_cell (state, cr, first, 0, y, cell_width, height);
   if (second != NULL)
-    show_cell (state, cr, second, CONTENT_LEFT + cell_width, y, cell_width, height);
+    show_cell (state, cr, second, cell_width, y, cell_width, height);
 
   set_color (cr, COLOR_RULE);
   cairo_set_line_width (cr, 0.6);
-  cairo_move_to (cr, CONTENT_LEFT, y + height);
-  cairo_line_to (cr, CONTENT_LEFT + CONTENT_WIDTH, y + height);
-  cairo_move_to (cr, CONTENT_LEFT + LABEL_WIDTH, y);
-  cairo_line_to (cr, CONTENT_LEFT + LABEL_WIDTH, y + height);
+  cairo_move_to (cr, 0, y + height);
+  cairo_line_to (cr, width, y + height);
+  cairo_move_to (cr, LABEL_WIDTH, y);
+  cairo_line_to (cr, LABEL_WIDTH, y + height);
   if (second != NULL)
     {
-      cairo_move_to (cr, CONTENT_LEFT + cell_width, y);
-      cairo_line_to (cr, CONTENT_LEFT + cell_width, y + height);
-      cairo_move_to (cr, CONTENT_LEFT + cell_width + LABEL_WIDTH, y);
-      cairo_line_to (cr, CONTENT_LEFT + cell_width + LABEL_WIDTH, y + height);
+      cairo_move_to (cr, cell_width, y);
+      cairo_line_to (cr, cell_width, y + height);
+      cairo_move_to (cr, cell_width + LABEL_WIDTH, y);
+      cairo_line_to (cr, cell_width + LABEL_WIDTH, y + height);
     }
   cairo_stroke (cr);
 
-  return height;
+  return y + height;
 }
 
 static double
 show_fields (CdRenderState             *state,
              cairo_t                   *cr,
              const CdCertificateRecord *certificate,
-             double                     top)
+             double                     top,
+             double                     width)
 {
   g_autofree char *masked_id = cd_id_number_mask (certificate->id_number != NULL ? certificate->id_number : "");
   g_autofree char *issued_on = format_issue_date (certificate->issued_on);
@@ -601,18 +670,18 @@ show_fields (CdRenderState             *state,
   const CdField issuer = { "发证机关", or_dash (certificate->issuer), FALSE };
   double y = top;
 
-  y += show_row (state, cr, y, &name, &gender);
-  y += show_row (state, cr, y, &id_number, NULL);
-  y += show_row (state, cr, y, &qualification, NULL);
-  y += show_row (state, cr, y, &specialty, &level);
-  y += show_row (state, cr, y, &cert_no, NULL);
-  y += show_row (state, cr, y, &management_no, NULL);
-  y += show_row (state, cr, y, &issued, &status);
-  y += show_row (state, cr, y, &issuer, NULL);
+  y = show_row (state, cr, y, width, &name, &gender);
+  y = show_row (state, cr, y, width, &id_number, NULL);
+  y = show_row (state, cr, y, width, &qualification, NULL);
+  y = show_row (state, cr, y, width, &specialty, &level);
+  y = show_row (state, cr, y, width, &cert_no, NULL);
+  y = show_row (state, cr, y, width, &management_no, NULL);
+  y = show_row (state, cr, y, width, &issued, &status);
+  y = show_row (state, cr, y, width, &issuer, NULL);
 
   set_color (cr, COLOR_MUTED);
   cairo_set_line_width (cr, 1.2);
-  cairo_rectangle (cr, CONTENT_LEFT, top, CONTENT_WIDTH, y - top);
+  cairo_rectangle (cr, 0, top, width, y - top);
   cairo_stroke (cr);
 
   return y;
@@ -622,7 +691,8 @@ static double
 show_annotation (CdRenderState            *state,
                  cairo_t                  *cr,
                  const CdAnnotationRecord *annotation,
-                 double                    top)
+                 double                    top,
+                 double                    width)
 {
   g_autofree char *valid_from = format_time (annotation->valid_from);
   g_autofree char *valid_until = format_time (annotation->valid_until);
@@ -634,47 +704,50 @@ show_annotation (CdRenderState            *state,
     { "加注编号", or_dash (annotation->annotation_no), FALSE },
     { "生成时间", ready_at, FALSE },
   };
-  double padding = 14.0;
-  double text_left = CONTENT_LEFT + padding + 6.0;
-  double value_left = text_left + LABEL_WIDTH - 6.0;
-  double value_width = CONTENT_LEFT + CONTENT_WIDTH - padding - value_left;
+  double label_left = BAND_PADDING + 6.0;
+  double value_left = label_left + LABEL_WIDTH - 6.0;
+  double value_width = width - BAND_PADDING - value_left;
+  double title_height;
   double height;
   double y;
 
   /* Measure first so the shaded box can be painted under the text. */
-  height = padding + layout_text (state, CD_TEXT_BAND_TITLE, "加注信息", -1, PANGO_ALIGN_LEFT) + 6.0;
+  title_height = layout_text (state, CD_TEXT_BAND_TITLE, "加注信息", -1, PANGO_ALIGN_LEFT);
+  height = 2 * BAND_PADDING + title_height + 6.0;
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     height += layout_text (state, CD_TEXT_VALUE, rows[i].value, value_width, PANGO_ALIGN_LEFT) + 5.0;
-  height += padding - 5.0;
+  height -= 5.0;
 
   set_color (cr, COLOR_BAND_BG);
-  cairo_rectangle (cr, CONTENT_LEFT, top, CONTENT_WIDTH, height);
+  cairo_rectangle (cr, 0, top, width, height);
   cairo_fill (cr);
   set_color (cr, COLOR_ACCENT);
-  cairo_rectangle (cr, CONTENT_LEFT, top, 5.0, height);
+  cairo_rectangle (cr, 0, top, 5.0, height);
   cairo_fill (cr);
   cairo_set_line_width (cr, 0.8);
   cairo_set_dash (cr, (double[]) { 3.0, 2.0 }, 2, 0);
-  cairo_rectangle (cr, CONTENT_LEFT, top, CONTENT_WIDTH, height);
+  cairo_rectangle (cr, 0, top, width, height);
   cairo_stroke (cr);
   cairo_set_dash (cr, NULL, 0, 0);
 
-  y = top + padding;
-  y += show_text (state, cr, CD_TEXT_BAND_TITLE, "加注信息", text_left, y, -1, PANGO_ALIGN_LEFT) + 6.0;
+  y = top + BAND_PADDING;
+  y += show_text (state, cr, CD_TEXT_BAND_TITLE, "加注信息", label_left, y, -1,
+                  PANGO_ALIGN_LEFT) + 6.0;
 
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     {
-      double label_height;
       double value_height;
+      double value_baseline;
 
-      value_height = layout_text (state, CD_TEXT_VALUE, rows[i].value, value_width, PANGO_ALIGN_LEFT);
       set_color (cr, COLOR_INK);
+      value_height = layout_text (state, CD_TEXT_VALUE, rows[i].value, value_width, PANGO_ALIGN_LEFT);
+      value_baseline = get_baseline (state);
       show_layout (state, cr, value_left, y);
 
-      /* Labels are smaller than values: centre them on the first line. */
+      /* The smaller label sits on the baseline of the value's first line. */
       set_color (cr, COLOR_MUTED);
-      label_height = layout_text (state, CD_TEXT_LABEL, rows[i].label, -1, PANGO_ALIGN_LEFT);
-      show_layout (state, cr, text_left, y + (MIN (value_height, 17.5) - label_height) / 2);
+      layout_text (state, CD_TEXT_LABEL, rows[i].label, -1, PANGO_ALIGN_LEFT);
+      show_layout (state, cr, label_left, y + value_baseline - get_baseline (state));
 
       y += value_height + 5.0;
     }
@@ -710,7 +783,7 @@ draw_qr_code (cairo_t     *cr,
   cairo_fill (cr);
 
   /* One rectangle per horizontal run of dark modules keeps the path short. */
-  set_color (cr, 0x000000);
+  cairo_set_source_rgb (cr, 0, 0, 0);
   for (int row = 0; row < qr->width; row++)
     {
       const unsigned char *line = qr->data + row * qr->width;
@@ -753,14 +826,16 @@ show_verification (CdRenderState             *state,
                    const CdAnnotationRecord  *annotation,
                    const char                *verify_url,
                    double                     top,
+                   double                     width,
+                   double                    *out_bottom,
                    GError                   **error)
 {
   g_autofree char *code = g_strdup_printf ("验证码：%s", or_dash (annotation->verification_code));
-  double text_left = CONTENT_LEFT + QR_SIZE + 18.0;
-  double text_width = CONTENT_LEFT + CONTENT_WIDTH - text_left;
+  double text_left = QR_SIZE + 18.0;
+  double text_width = width - text_left;
   double y = top + 12.0;
 
-  if (!draw_qr_code (cr, verify_url, CONTENT_LEFT, top, error))
+  if (!draw_qr_code (cr, verify_url, 0, top, error))
     return FALSE;
 
   set_color (cr, COLOR_ACCENT);
@@ -769,26 +844,30 @@ show_verification (CdRenderState             *state,
   y += show_text (state, cr, CD_TEXT_NOTE, "扫描二维码或访问验证地址核验本证书", text_left, y,
                   text_width, PANGO_ALIGN_LEFT) + 4.0;
   set_color (cr, COLOR_MUTED);
-  show_text (state, cr, CD_TEXT_SMALL, verify_url, text_left, y, text_width, PANGO_ALIGN_LEFT);
+  y += show_text (state, cr, CD_TEXT_SMALL, verify_url, text_left, y, text_width, PANGO_ALIGN_LEFT);
 
+  *out_bottom = MAX (top + QR_SIZE, y);
   return TRUE;
 }
 
-static void
-show_footer (CdRenderState *state,
-             cairo_t       *cr)
+/* Everything between the frame's top and the footer, laid out @width wide. */
+static gboolean
+show_body (CdRenderState              *state,
+           cairo_t                    *cr,
+           const CdCertificateRecord  *certificate,
+           const CdAnnotationRecord   *annotation,
+           const char                 *verify_url,
+           double                      width,
+           double                     *out_height,
+           GError                    **error)
 {
-  double y = PAGE_HEIGHT - FRAME_MARGIN - 48.0;
+  double y;
 
-  set_color (cr, COLOR_GOLD);
-  cairo_set_line_width (cr, 0.6);
-  cairo_move_to (cr, CONTENT_LEFT, y);
-  cairo_line_to (cr, CONTENT_LEFT + CONTENT_WIDTH, y);
-  cairo_stroke (cr);
+  y = show_heading (state, cr, certificate, width) + 20.0;
+  y = show_fields (state, cr, certificate, y, width) + 22.0;
+  y = show_annotation (state, cr, annotation, y, width) + 24.0;
 
-  set_color (cr, COLOR_MUTED);
-  show_text (state, cr, CD_TEXT_NOTE, "本加注件由电子证书服务生成并经数字签名，有效期届满后自动失效。",
-             CONTENT_LEFT, y + 10.0, CONTENT_WIDTH, PANGO_ALIGN_CENTER);
+  return show_verification (state, cr, annotation, verify_url, y, width, out_height, error);
 }
 
 static gboolean
@@ -797,34 +876,24 @@ draw_page (CdRenderState              *state,
            const CdCertificateRecord  *certificate,
            const CdAnnotationRecord   *annotation,
            const char                 *verify_url,
+           double                      body_scale,
+           double                     *out_body_height,
            GError                    **error)
 {
-  g_autofree char *title = g_strdup_printf ("%s职业资格证书", or_dash (certificate->qualification));
-  double y = FRAME_MARGIN + 44.0;
+  gboolean ret;
 
   draw_frame (cr);
-
-  set_color (cr, COLOR_ACCENT);
-  y += show_text (state, cr, CD_TEXT_NATION, "中华人民共和国", CONTENT_LEFT, y, CONTENT_WIDTH,
-                  PANGO_ALIGN_CENTER) + 8.0;
-  set_color (cr, COLOR_INK);
-  y += show_text (state, cr, CD_TEXT_TITLE, title, CONTENT_LEFT, y, CONTENT_WIDTH,
-                  PANGO_ALIGN_CENTER) + 6.0;
-  set_color (cr, COLOR_MUTED);
-  y += show_text (state, cr, CD_TEXT_SUBTITLE, "电子证书（加注件）", CONTENT_LEFT, y,
-                  CONTENT_WIDTH, PANGO_ALIGN_CENTER) + 14.0;
-  draw_ornament (cr, y);
-  y += 22.0;
-
-  y = show_fields (state, cr, certificate, y) + 22.0;
-  y = show_annotation (state, cr, annotation, y) + 24.0;
-
-  if (!show_verification (state, cr, annotation, verify_url, y, error))
-    return FALSE;
-
   show_footer (state, cr);
 
-  return TRUE;
+  /* A scaled-down body is laid out wider, so it fills the same column. */
+  cairo_save (cr);
+  cairo_translate (cr, CONTENT_LEFT, BODY_TOP);
+  cairo_scale (cr, body_scale, body_scale);
+  ret = show_body (state, cr, certificate, annotation, verify_url, CONTENT_WIDTH / body_scale,
+                   out_body_height, error);
+  cairo_restore (cr);
+
+  return ret;
 }
 
 static cairo_status_t
@@ -856,17 +925,34 @@ set_metadata (cairo_surface_t           *surface,
     }
 }
 
-static gboolean
-check_cairo_status (cairo_status_t   status,
-                    GError         **error)
+static GBytes *
+render_pdf (CdRenderState              *state,
+            const CdCertificateRecord  *certificate,
+            const CdAnnotationRecord   *annotation,
+            const char                 *verify_url,
+            double                      body_scale,
+            double                     *out_body_height,
+            GError                    **error)
 {
-  if (status == CAIRO_STATUS_SUCCESS)
-    return TRUE;
+  g_autoptr(GByteArray) pdf = g_byte_array_sized_new (128 * 1024);
+  g_autoptr(cairo_surface_t) surface = NULL;
+  g_autoptr(cairo_t) cr = NULL;
 
-  g_set_error (error, CD_DOCUMENT_ERROR, CD_DOCUMENT_ERROR_FAILED,
-               "The certificate document could not be drawn: %s",
-               cairo_status_to_string (status));
-  return FALSE;
+  surface = cairo_pdf_surface_create_for_stream (append_to_byte_array, pdf,
+                                                 PAGE_WIDTH, PAGE_HEIGHT);
+  set_metadata (surface, certificate, annotation);
+  cr = cairo_create (surface);
+
+  if (!draw_page (state, cr, certificate, annotation, verify_url, body_scale, out_body_height, error) ||
+      !check_cairo_status (cairo_status (cr), error))
+    return NULL;
+
+  g_clear_pointer (&cr, cairo_destroy);
+  cairo_surface_finish (surface);
+  if (!check_cairo_status (cairo_surface_status (surface), error))
+    return NULL;
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&pdf));
 }
 
 GBytes *
@@ -876,9 +962,9 @@ cd_certificate_document_render (const CdCertificateRecord  *certificate,
                                 GError                    **error)
 {
   CdRenderState *state;
-  g_autoptr(GByteArray) pdf = NULL;
-  g_autoptr(cairo_surface_t) surface = NULL;
-  g_autoptr(cairo_t) cr = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  double available = BODY_BOTTOM - BODY_TOP;
+  double height;
 
   g_return_val_if_fail (certificate != NULL, NULL);
   g_return_val_if_fail (annotation != NULL, NULL);
@@ -886,23 +972,17 @@ cd_certificate_document_render (const CdCertificateRecord  *certificate,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   state = get_render_state ();
-  pdf = g_byte_array_sized_new (96 * 1024);
-  surface = cairo_pdf_surface_create_for_stream (append_to_byte_array, pdf,
-                                                 PAGE_WIDTH, PAGE_HEIGHT);
-  set_metadata (surface, certificate, annotation);
-  cr = cairo_create (surface);
-  pango_cairo_update_context (cr, state->context);
+  pdf = render_pdf (state, certificate, annotation, verify_url, 1.0, &height, error);
 
-  if (!draw_page (state, cr, certificate, annotation, verify_url, error))
-    return NULL;
+  /* Fields may hold 64 characters. The rare body that would run into the footer is
+   * drawn again, laid out wider and scaled down; being wider it wraps less, so the
+   * second attempt fits. */
+  if (pdf != NULL && height > available)
+    {
+      g_clear_pointer (&pdf, g_bytes_unref);
+      pdf = render_pdf (state, certificate, annotation, verify_url,
+                        MAX (available / height, MIN_BODY_SCALE), &height, error);
+    }
 
-  if (!check_cairo_status (cairo_status (cr), error))
-    return NULL;
-
-  g_clear_pointer (&cr, cairo_destroy);
-  cairo_surface_finish (surface);
-  if (!check_cairo_status (cairo_surface_status (surface), error))
-    return NULL;
-
-  return g_byte_array_free_to_bytes (g_steal_pointer (&pdf));
+  return g_steal_pointer (&pdf);
 }

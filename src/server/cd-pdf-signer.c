@@ -412,8 +412,8 @@ read_xref_section (PdfParser  *p,
       pos = parse_uint (p, pos, &first);
       if (pos != BAD_POS)
         pos = parse_uint (p, skip_space (p, pos), &count);
-      /* Each entry takes 20 bytes, and every object at least one: numbers beyond
-       * that are garbage, and would make us allocate for them. */
+      /* An entry takes 20 bytes (18 in sloppy files) and an object at least one:
+       * numbers beyond that are garbage, and would make us allocate for them. */
       if (pos == BAD_POS || first > MAX_OBJECT_NUMBER || count > MAX_OBJECT_NUMBER + 1 - first ||
           count > (p->length - pos) / 18 || first + count > p->length)
         return set_invalid (error, "the cross-reference table is malformed");

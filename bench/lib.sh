@@ -1,0 +1,140 @@
+# Shared by the bench/*.sh scripts; sourced, not run. Usage, after `set -eu`:
+#
+#   . "$(dirname "$0")/lib.sh"
+#   bench_init                      # temp dir in $bench_tmp, cleanup trap
+#   bench_build BUILD_DIR TARGET…   # meson setup if missing, ninja the targets
+#   bench_start_server NAME CMD…    # sets $server_url, $server_pid; output in $bench_tmp/NAME.*
+#   bench_stop PID
+#
+# Every process started through these helpers is recorded in $bench_tmp/pids and
+# stopped (TERM, then KILL after 5 s) by the exit trap, which also removes $bench_tmp,
+# whether the script succeeds, fails or is interrupted.
+
+bench_here=$(cd "$(dirname "$0")" && pwd)
+bench_top=$(dirname "$bench_here")
+bench_tmp=
+
+bench_log () {
+  echo "$(basename "$0"): $*" >&2
+}
+
+bench_die () {
+  bench_log "$*"
+  exit 1
+}
+
+# Stops one PID: TERM, up to 5 s, then KILL; reaps it when it is our child.
+bench_kill () {
+  pid=$1
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  i=0
+  while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 50 ]; do
+    sleep 0.1
+    i=$((i + 1))
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    bench_log "PID $pid ignored SIGTERM; sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+bench_cleanup () {
+  status=$?
+  trap - EXIT INT TERM
+  if [ -n "$bench_tmp" ] && [ -f "$bench_tmp/pids" ]; then
+    # Newest first.
+    for pid in $(tac "$bench_tmp/pids"); do
+      bench_kill "$pid"
+    done
+  fi
+  if [ -n "$bench_tmp" ] && [ -d "$bench_tmp" ]; then
+    if [ -n "${BENCH_KEEP_TMP:-}" ]; then
+      bench_log "kept $bench_tmp"
+    else
+      rm -rf "$bench_tmp"
+    fi
+  fi
+  exit "$status"
+}
+
+bench_init () {
+  bench_tmp=$(mktemp -d "${TMPDIR:-/tmp}/certdesk-bench.XXXXXX")
+  : >"$bench_tmp/pids"
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+# Records a PID for the exit trap.
+bench_track () {
+  echo "$1" >>"$bench_tmp/pids"
+}
+
+# Stops a tracked PID now and forgets it.
+bench_stop () {
+  bench_kill "$1"
+  grep -vx "$1" "$bench_tmp/pids" >"$bench_tmp/pids.new" || true
+  mv "$bench_tmp/pids.new" "$bench_tmp/pids"
+}
+
+bench_build () {
+  build=$1
+  shift
+  case $build in /*) ;; *) build=$bench_top/$build ;; esac
+  if [ ! -d "$build" ]; then
+    meson setup "$build" "$bench_top" >/dev/null
+  fi
+  ninja -C "$build" "$@" >/dev/null
+  # shellcheck disable=SC2034 # read by the scripts that source this file
+  bench_build_dir=$build
+}
+
+bench_require () {
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || bench_die "$tool is missing (apt-get install -y nginx-light wrk curl)"
+  done
+}
+
+# One line naming the machine and what was measured, for docs/performance.md.
+bench_describe_machine () {
+  model=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
+  rev=$(git -C "$bench_top" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  dirty=$(git -C "$bench_top" status --porcelain -- src 2>/dev/null | wc -l)
+  diff_id=$(git -C "$bench_top" diff HEAD -- src 2>/dev/null | sha256sum | cut -c1-12)
+  echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ)  nproc $(nproc)  $model  $(uname -r)  load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "# source $rev + $dirty uncommitted file(s) under src/ (diff $diff_id)"
+}
+
+# bench_start_server NAME BINARY ARGS…: starts it, waits up to 30 s for its
+# "listening on" line and sets server_url and server_pid.
+bench_start_server () {
+  name=$1
+  shift
+  "$@" >"$bench_tmp/$name.out" 2>"$bench_tmp/$name.err" &
+  server_pid=$!
+  bench_track "$server_pid"
+  i=0
+  server_url=
+  while [ "$i" -lt 300 ]; do
+    server_url=$(sed -n 's/^certdesk-server: listening on \(http:[^ ]*\).*/\1/p' "$bench_tmp/$name.out")
+    [ -n "$server_url" ] && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+    i=$((i + 1))
+  done
+  if [ -z "$server_url" ]; then
+    cat "$bench_tmp/$name.err" >&2
+    bench_die "$name did not start"
+  fi
+  case $server_url in
+    http://127.0.0.1:*) ;;
+    *) bench_die "$name listens on $server_url, not on 127.0.0.1" ;;
+  esac
+}
+
+# A free TCP port on 127.0.0.1 (bound and released; nginx retries on a clash).
+bench_free_port () {
+  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
