@@ -48,6 +48,7 @@ typedef struct
   GMainLoop    *loop;
   SoupServer   *soup_server;
   GSocket      *socket;
+  GSocketService *service;
   GThread      *thread;
 } Listener;
 
@@ -1230,11 +1231,35 @@ early_callback (SoupServer        *soup_server,
 
 /* Listeners */
 
+/* Connections are accepted here and handed to soup as streams, rather than through
+ * soup_server_listen_socket (): libsoup 3.2 then keeps the socket of every closed
+ * connection open (fixed in 3.3), while a stream it is given is closed for real. */
+static gboolean
+incoming_cb (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source_object,
+             gpointer           user_data)
+{
+  SoupServer *soup_server = user_data;
+  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (local == NULL || remote == NULL ||
+      !soup_server_accept_iostream (soup_server, G_IO_STREAM (connection), local, remote, &error))
+    g_debug ("Dropping a connection: %s", error != NULL ? error->message : "no address");
+
+  return TRUE;
+}
+
 static void
 listener_free (Listener *listener)
 {
   g_assert (listener->thread == NULL);
 
+  if (listener->service != NULL)
+    g_socket_service_stop (listener->service);
+  g_clear_object (&listener->service);
   g_clear_object (&listener->soup_server);
   g_clear_object (&listener->socket);
   g_clear_pointer (&listener->loop, g_main_loop_unref);
@@ -1311,7 +1336,10 @@ listener_new (CdServer            *self,
   listener->soup_server = soup_server_new ("server-header", "certdesk-server/" PACKAGE_VERSION " ", NULL);
   soup_server_add_early_handler (listener->soup_server, NULL, early_callback, self, NULL);
   soup_server_add_handler (listener->soup_server, NULL, server_callback, self, NULL);
-  if (!soup_server_listen_socket (listener->soup_server, listener->socket, 0, error))
+  listener->service = g_socket_service_new ();
+  g_signal_connect_object (listener->service, "incoming", G_CALLBACK (incoming_cb),
+                           listener->soup_server, 0);
+  if (!g_socket_listener_add_socket (G_SOCKET_LISTENER (listener->service), listener->socket, NULL, error))
     {
       g_main_context_pop_thread_default (listener->context);
       listener_free (listener);
