@@ -48,7 +48,8 @@ typedef struct
   GMainLoop    *loop;
   SoupServer   *soup_server;
   GSocket      *socket;
-  GSocketService *service;
+  GHashTable   *sockets; /* (element-type GSocket): served connections, for reaping */
+  GSource      *reaper;
   GThread      *thread;
 } Listener;
 
@@ -1231,25 +1232,58 @@ early_callback (SoupServer        *soup_server,
 
 /* Listeners */
 
-/* Connections are accepted here and handed to soup as streams, rather than through
- * soup_server_listen_socket (): libsoup 3.2 then keeps the socket of every closed
- * connection open (fixed in 3.3), while a stream it is given is closed for real. */
-static gboolean
-incoming_cb (GSocketService    *service,
-             GSocketConnection *connection,
-             GObject           *source_object,
-             gpointer           user_data)
+/* libsoup 3.2 does not notice when a client closes a keep-alive connection between
+ * requests, and keeps its socket open for good: one leaked descriptor per connection
+ * (fixed in libsoup 3.3). Each listener remembers the sockets it served and, every
+ * few seconds, closes those whose peer has hung up. */
+#define REAP_INTERVAL_SECONDS 5
+
+static void
+request_started_cb (SoupServer        *soup_server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
 {
-  SoupServer *soup_server = user_data;
-  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
-  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
-  g_autoptr(GError) error = NULL;
+  Listener *listener = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
 
-  if (local == NULL || remote == NULL ||
-      !soup_server_accept_iostream (soup_server, G_IO_STREAM (connection), local, remote, &error))
-    g_debug ("Dropping a connection: %s", error != NULL ? error->message : "no address");
+  if (socket != NULL)
+    g_hash_table_add (listener->sockets, g_object_ref (socket));
+}
 
-  return TRUE;
+static gboolean
+peer_has_closed (GSocket *socket)
+{
+  char byte;
+
+  if (!(g_socket_condition_check (socket, G_IO_IN | G_IO_HUP | G_IO_ERR) & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
+    return FALSE;
+
+  /* Readable with nothing to read is end of stream; a pending request is left alone. */
+  return recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+static gboolean
+reap_sockets_cb (gpointer user_data)
+{
+  Listener *listener = user_data;
+  GHashTableIter iter;
+  GSocket *socket;
+
+  g_hash_table_iter_init (&iter, listener->sockets);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &socket, NULL))
+    {
+      if (g_socket_is_closed (socket))
+        {
+          g_hash_table_iter_remove (&iter);
+        }
+      else if (peer_has_closed (socket))
+        {
+          g_socket_close (socket, NULL);
+          g_hash_table_iter_remove (&iter);
+        }
+    }
+
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -1257,9 +1291,10 @@ listener_free (Listener *listener)
 {
   g_assert (listener->thread == NULL);
 
-  if (listener->service != NULL)
-    g_socket_service_stop (listener->service);
-  g_clear_object (&listener->service);
+  if (listener->reaper != NULL)
+    g_source_destroy (listener->reaper);
+  g_clear_pointer (&listener->reaper, g_source_unref);
+  g_clear_pointer (&listener->sockets, g_hash_table_unref);
   g_clear_object (&listener->soup_server);
   g_clear_object (&listener->socket);
   g_clear_pointer (&listener->loop, g_main_loop_unref);
@@ -1336,10 +1371,15 @@ listener_new (CdServer            *self,
   listener->soup_server = soup_server_new ("server-header", "certdesk-server/" PACKAGE_VERSION " ", NULL);
   soup_server_add_early_handler (listener->soup_server, NULL, early_callback, self, NULL);
   soup_server_add_handler (listener->soup_server, NULL, server_callback, self, NULL);
-  listener->service = g_socket_service_new ();
-  g_signal_connect_object (listener->service, "incoming", G_CALLBACK (incoming_cb),
-                           listener->soup_server, 0);
-  if (!g_socket_listener_add_socket (G_SOCKET_LISTENER (listener->service), listener->socket, NULL, error))
+  if (!soup_check_version (3, 3, 0))
+    {
+      listener->sockets = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+      g_signal_connect (listener->soup_server, "request-started", G_CALLBACK (request_started_cb), listener);
+      listener->reaper = g_timeout_source_new_seconds (REAP_INTERVAL_SECONDS);
+      g_source_set_callback (listener->reaper, reap_sockets_cb, listener, NULL);
+      g_source_attach (listener->reaper, listener->context);
+    }
+  if (!soup_server_listen_socket (listener->soup_server, listener->socket, 0, error))
     {
       g_main_context_pop_thread_default (listener->context);
       listener_free (listener);
