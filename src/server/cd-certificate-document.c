@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -154,7 +155,18 @@ get_render_state (void)
 
   for (guint i = 0; i < CD_N_TEXT_STYLES; i++)
     {
-      state->fonts[i] = pango_font_description_from_string (text_styles[i].font);
+      {
+        const char *f = text_styles[i].font;
+        g_autofree char *fam = NULL;
+        const char *serif = g_getenv ("CD_SERIF"), *sans = g_getenv ("CD_SANS"), *bold = g_getenv ("CD_BOLD");
+        if (serif && g_str_has_prefix (f, "Noto Serif CJK SC"))
+          fam = g_strdup_printf ("%s%s%s", serif, (bold && strstr (f, "Bold")) ? bold : "", f + strlen ("Noto Serif CJK SC") + (strstr (f, "Bold") ? 5 : 0));
+        else if (sans && g_str_has_prefix (f, "Noto Sans CJK SC"))
+          fam = g_strdup_printf ("%s%s%s", sans, (bold && strstr (f, "Bold")) ? bold : "", f + strlen ("Noto Sans CJK SC") + (strstr (f, "Bold") ? 5 : 0));
+        if (i == CD_TEXT_TITLE && g_getenv ("CD_TITLE")) { g_free (fam); fam = g_strdup (g_getenv ("CD_TITLE")); }
+        state->fonts[i] = pango_font_description_from_string (fam ? fam : f);
+        if (g_getenv ("CD_DEBUG")) g_printerr ("%s\n", fam ? fam : f);
+      }
       state->attrs[i] = pango_attr_list_new ();
       if (text_styles[i].letter_spacing > 0)
         pango_attr_list_insert (state->attrs[i],
@@ -406,7 +418,7 @@ show_glyph_item (CdRenderState  *state,
 /* What pango_cairo_show_layout () does, but through the outline faces; (x, y) is the
  * top-left corner of the layout. */
 static void
-show_layout (CdRenderState *state,
+show_layout_outlines (CdRenderState *state,
              cairo_t       *cr,
              double         x,
              double         y)
@@ -430,6 +442,24 @@ show_layout (CdRenderState *state,
   while (pango_layout_iter_next_run (iter));
 
   pango_layout_iter_free (iter);
+}
+
+static void
+show_layout (CdRenderState *state,
+             cairo_t       *cr,
+             double         x,
+             double         y)
+{
+  static int mode = -1;
+  if (mode < 0)
+    mode = g_getenv ("CD_OUTLINES") != NULL;
+  if (mode)
+    {
+      show_layout_outlines (state, cr, x, y);
+      return;
+    }
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, state->layout);
 }
 
 /* Lays @text out in @width (unbounded when negative) and returns its height. */
@@ -784,6 +814,82 @@ draw_qr_code (cairo_t     *cr,
 
   /* One rectangle per horizontal run of dark modules keeps the path short. */
   cairo_set_source_rgb (cr, 0, 0, 0);
+  if (g_getenv ("CD_NOQR")) qr->width = 0;
+  if (g_getenv ("CD_QRSTROKE"))
+    {
+      cairo_save (cr);
+      cairo_translate (cr, x + QR_QUIET_ZONE * module, y + QR_QUIET_ZONE * module);
+      cairo_scale (cr, module, module);
+      cairo_set_line_width (cr, 1.0);
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+      for (int row = 0; row < qr->width; row++)
+        {
+          const unsigned char *line = qr->data + row * qr->width;
+          int col = 0;
+          while (col < qr->width)
+            {
+              int start;
+              if (!(line[col] & 1)) { col++; continue; }
+              start = col;
+              while (col < qr->width && (line[col] & 1)) col++;
+              cairo_move_to (cr, start, row + 0.5);
+              cairo_line_to (cr, col, row + 0.5);
+            }
+        }
+      cairo_stroke (cr);
+      cairo_restore (cr);
+      qr->width = 0;
+    }
+  if (g_getenv ("CD_QRA8"))
+    {
+      int size = qr->width + 2 * QR_QUIET_ZONE;
+      cairo_surface_t *mask = cairo_image_surface_create (CAIRO_FORMAT_A8, qr->width, qr->width);
+      unsigned char *data = cairo_image_surface_get_data (mask);
+      int stride = cairo_image_surface_get_stride (mask);
+      cairo_pattern_t *pattern;
+      cairo_matrix_t matrix;
+      cairo_surface_flush (mask);
+      for (int row = 0; row < qr->width; row++)
+          for (int col = 0; col < qr->width; col++)
+            data[row * stride + col] = (qr->data[row * qr->width + col] & 1) ? 0xff : 0;
+      cairo_surface_mark_dirty (mask);
+      pattern = cairo_pattern_create_for_surface (mask);
+      cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
+      cairo_matrix_init_scale (&matrix, size / QR_SIZE, size / QR_SIZE);
+      cairo_matrix_translate (&matrix, -x - QR_QUIET_ZONE * module, -y - QR_QUIET_ZONE * module);
+      cairo_pattern_set_matrix (pattern, &matrix);
+      cairo_mask (cr, pattern);
+      cairo_pattern_destroy (pattern);
+      cairo_surface_destroy (mask);
+      qr->width = 0;
+    }
+  if (g_getenv ("CD_QRIMG"))
+    {
+      int size = qr->width + 2 * QR_QUIET_ZONE;
+      cairo_surface_t *mask = cairo_image_surface_create (CAIRO_FORMAT_A1, qr->width, qr->width);
+      unsigned char *data = cairo_image_surface_get_data (mask);
+      int stride = cairo_image_surface_get_stride (mask);
+      cairo_pattern_t *pattern;
+      cairo_matrix_t matrix;
+      cairo_surface_flush (mask);
+      for (int row = 0; row < qr->width; row++)
+        {
+          guint32 *line = (guint32 *) (data + row * stride);
+          for (int col = 0; col < qr->width; col++)
+            if (qr->data[row * qr->width + col] & 1)
+              line[col / 32] |= 1u << (col % 32);
+        }
+      cairo_surface_mark_dirty (mask);
+      pattern = cairo_pattern_create_for_surface (mask);
+      cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
+      cairo_matrix_init_scale (&matrix, size / QR_SIZE, size / QR_SIZE);
+      cairo_matrix_translate (&matrix, -x - QR_QUIET_ZONE * module, -y - QR_QUIET_ZONE * module);
+      cairo_pattern_set_matrix (pattern, &matrix);
+      cairo_mask (cr, pattern);
+      cairo_pattern_destroy (pattern);
+      cairo_surface_destroy (mask);
+      qr->width = 0;
+    }
   for (int row = 0; row < qr->width; row++)
     {
       const unsigned char *line = qr->data + row * qr->width;

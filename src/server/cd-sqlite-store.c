@@ -1291,6 +1291,11 @@ cd_sqlite_store_class_init (CdSqliteStoreClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  /* Memory statistics take a process-wide mutex on every allocation, which the
+   * HTTP threads would contend for; nothing reads them. This must precede the first
+   * connection, and fails harmlessly if SQLite was initialised already. */
+  sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+
   object_class->finalize = cd_sqlite_store_finalize;
 }
 

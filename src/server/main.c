@@ -12,6 +12,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -19,6 +20,9 @@
 #define DEMO_PROCESSING_SECONDS 3
 #define DEFAULT_SESSION_SECONDS (12 * 60 * 60)
 #define DATABASE_NAME           "certdesk.sqlite3"
+/* Each generated document allocates and frees a few MiB; glibc would hand that back to
+ * the kernel and fault it in again every time (measured: 14.5 → 23 ms per document). */
+#define MALLOC_TRIM_THRESHOLD   (64 * 1024 * 1024)
 
 typedef struct
 {
@@ -285,6 +289,7 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
+  mallopt (M_TRIM_THRESHOLD, MALLOC_TRIM_THRESHOLD);
 
   if (argc > 1 && g_str_equal (argv[1], "import"))
     return run_import (argc, argv);
