@@ -478,6 +478,14 @@ gboolean
 cd_test_service_stop (CdTestService  *self,
                       char          **out_description)
 {
+  return cd_test_service_stop_with (self, SIGTERM, out_description);
+}
+
+gboolean
+cd_test_service_stop_with (CdTestService  *self,
+                           int             signum,
+                           char          **out_description)
+{
   g_return_val_if_fail (self != NULL, FALSE);
 
   if (self->process == NULL)
@@ -487,7 +495,7 @@ cd_test_service_stop (CdTestService  *self,
       return FALSE;
     }
 
-  g_subprocess_send_signal (self->process, SIGTERM);
+  g_subprocess_send_signal (self->process, signum);
   return service_reap (self, out_description);
 }
 

@@ -33,10 +33,15 @@ typedef struct
 void            cd_test_keep_going           (int                 *argc,
                                               char              ***argv);
 
+/* Extra arguments after --listen 127.0.0.1:0 --data-dir DIR; with none, use
+ * cd_test_service_startv (NULL). */
 CdTestService  *cd_test_service_start        (const char          *first_arg,
                                               ...) G_GNUC_NULL_TERMINATED;
 CdTestService  *cd_test_service_startv       (const char * const  *extra_args);
 gboolean        cd_test_service_stop         (CdTestService       *self,
+                                              char               **out_description);
+gboolean        cd_test_service_stop_with    (CdTestService       *self,
+                                              int                  signum,
                                               char               **out_description);
 void            cd_test_service_kill         (CdTestService       *self);
 void            cd_test_service_restart      (CdTestService       *self,

@@ -463,6 +463,31 @@ test_session_expiry (void)
   cd_test_assert_json (fresh, 200);
 }
 
+/* Signing out ends that session only. */
+static void
+test_sessions_independent (void)
+{
+  g_autoptr(CdTestService) service = cd_test_service_startv (NULL);
+  g_autoptr(CdTestHolder) holder = cd_test_holder_new ("严两端");
+  g_autofree char *phone = NULL;
+  g_autoptr(CdTestResponse) sign_out = NULL;
+  g_autoptr(CdTestResponse) gone = NULL;
+  g_autoptr(CdTestResponse) kept = NULL;
+
+  cd_test_holder_register (service, holder);
+  cd_test_holder_sign_in (service, holder);
+  phone = g_strdup (holder->token);
+  cd_test_holder_sign_in (service, holder);
+  g_assert_cmpstr (phone, !=, holder->token);
+
+  sign_out = cd_test_service_request (service, "DELETE", "/sessions/current", phone, NULL);
+  cd_test_assert_status (sign_out, 204);
+  gone = cd_test_service_request (service, "GET", "/holder", phone, NULL);
+  cd_test_assert_error (gone, 401, "unauthorized");
+  kept = cd_test_service_request (service, "GET", "/holder", holder->token, NULL);
+  cd_test_assert_json (kept, 200);
+}
+
 static void
 assert_not_found (CdTestService *service,
                   const char    *method,
@@ -552,6 +577,7 @@ main (int   argc,
   g_test_add_func ("/certdesk/service/accounts/success-clears-count", test_success_clears_count);
   g_test_add_func ("/certdesk/service/accounts/same-error", test_same_error);
   g_test_add_func ("/certdesk/service/accounts/session-expiry", test_session_expiry);
+  g_test_add_func ("/certdesk/service/accounts/sessions-independent", test_sessions_independent);
   g_test_add_func ("/certdesk/service/accounts/isolation", test_isolation);
 
   return g_test_run ();

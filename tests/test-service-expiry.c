@@ -4,8 +4,6 @@
 
 #include "cd-test-service.h"
 
-#include <string.h>
-
 #define DAY_SECONDS 2
 
 static JsonObject *

@@ -6,6 +6,9 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+#include <unistd.h>
+
 static void
 assert_certificate_fields (JsonObject          *certificate,
                            const CdTestCertRow *row,
@@ -88,6 +91,42 @@ test_service_info (void)
 
   fingerprint = cd_test_json_string (info, "signing_certificate_sha256");
   g_assert_true (g_regex_match_simple ("^[0-9a-fA-F]{64}$", fingerprint, 0, 0));
+
+  /* docs/server.md: it is the SHA-256 of signing-cert.pem (of its DER), and the key
+   * beside it is private to the service. */
+  {
+    g_autofree char *cert_path = g_build_filename (service->data_dir, "signing-cert.pem", NULL);
+    g_autofree char *key_path = g_build_filename (service->data_dir, "signing-key.pem", NULL);
+    g_autofree char *pem = NULL;
+    g_autofree guchar *der = NULL;
+    g_autofree char *digest = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GString) base64 = g_string_new (NULL);
+    g_auto(GStrv) lines = NULL;
+    gboolean inside = FALSE;
+    gsize der_length;
+    GStatBuf key_stat;
+
+    g_file_get_contents (cert_path, &pem, NULL, &error);
+    g_assert_no_error (error);
+    lines = g_strsplit (pem, "\n", -1);
+    for (guint i = 0; lines[i] != NULL; i++)
+      {
+        if (g_str_has_prefix (lines[i], "-----BEGIN CERTIFICATE-----"))
+          inside = TRUE;
+        else if (g_str_has_prefix (lines[i], "-----END CERTIFICATE-----"))
+          break;
+        else if (inside)
+          g_string_append (base64, g_strstrip (lines[i]));
+      }
+    der = g_base64_decode (base64->str, &der_length);
+    g_assert_cmpuint (der_length, >, 100);
+    digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der, der_length);
+    g_assert_cmpint (g_ascii_strcasecmp (digest, fingerprint), ==, 0);
+
+    g_assert_cmpint (g_stat (key_path, &key_stat), ==, 0);
+    g_assert_cmpint (key_stat.st_mode & 0777, ==, 0600);
+  }
 }
 
 static void
@@ -362,6 +401,28 @@ test_holder_flow (void)
   if (!cd_test_pdf_signature_valid (pdf, &report))
     g_error ("pdfsig does not find a valid signature:\n%s", report);
   g_assert_nonnull (strstr (report, "adbe.pkcs7.detached"));
+  /* The signed ranges cover the whole file: nothing was appended unsigned. */
+  g_assert_nonnull (strstr (report, "Total document signed"));
+
+  /* One A4 page. */
+  {
+    g_autofree char *path = NULL;
+    g_autofree char *info = NULL;
+    g_autoptr(GError) error = NULL;
+    const char *argv[] = { "pdfinfo", NULL, NULL };
+    int fd = g_file_open_tmp ("certdesk-info-XXXXXX.pdf", &path, &error);
+
+    g_assert_no_error (error);
+    close (fd);
+    g_file_set_contents (path, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf), &error);
+    g_assert_no_error (error);
+    argv[1] = path;
+    g_assert_cmpint (cd_test_run_command (argv, 30, &info, NULL), ==, 0);
+    g_unlink (path);
+    if (!g_regex_match_simple ("^Pages: +1$", info, G_REGEX_MULTILINE, 0) ||
+        !g_regex_match_simple ("^Page size: .*\\(A4\\)", info, G_REGEX_MULTILINE, 0))
+      g_error ("The document is not one A4 page:\n%s", info);
+  }
 
   tampered = cd_test_pdf_tamper (pdf);
   g_assert_false (cd_test_pdf_signature_valid (tampered, &tampered_report));

@@ -4,8 +4,6 @@
 
 #include "cd-test-service.h"
 
-#include <string.h>
-
 #define N_CONCURRENT 20
 
 /* With --day-seconds 1 the 90-day window still lasts 90 s (days are whole seconds),
