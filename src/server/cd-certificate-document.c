@@ -66,7 +66,7 @@ typedef enum
  * comes from size, colour and spacing. Characters neither face has (rare name
  * characters) fall back through fontconfig to Noto CJK: slower, still right. */
 #define FONT_MING "AR PL UMing CN"
-#define FONT_HEI  "WenQuanYi Micro Hei"
+#define FONT_HEI  "WenQuanYi Zen Hei"
 
 static const struct
 {
@@ -465,8 +465,11 @@ show_row (CdRenderState *state,
   if (second != NULL)
     show_cell (state, cr, second, cell_width, y, cell_width, height);
 
+  /* The rule above too: the shading of the row below covers half of this bottom rule. */
   set_color (cr, COLOR_RULE);
   cairo_set_line_width (cr, 0.6);
+  cairo_move_to (cr, 0, y);
+  cairo_line_to (cr, width, y);
   cairo_move_to (cr, 0, y + height);
   cairo_line_to (cr, width, y + height);
   cairo_move_to (cr, LABEL_WIDTH, y);
