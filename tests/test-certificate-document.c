@@ -306,6 +306,22 @@ test_no_annotations (void)
   g_assert_false (contains (pdf, "/Link"));
 }
 
+/* Every face must be embedded as a TrueType subset: a CFF face (Noto CJK, the
+ * fontconfig fallback when the page's fonts are not installed) costs ~25× the render
+ * time in cairo 1.16, and a Type 3 font (a synthetic bold) writes every glyph outline
+ * as text. See build-aux/install-deps.sh for the font packages. */
+static void
+test_fonts (void)
+{
+  g_autoptr(CdCertificateRecord) certificate = make_certificate ("张晓雯");
+  g_autoptr(CdAnnotationRecord) annotation = make_annotation ();
+  g_autoptr(GBytes) pdf = render (certificate, annotation);
+
+  g_assert_true (contains (pdf, "/FontFile2"));
+  g_assert_false (contains (pdf, "/FontFile3"));
+  g_assert_false (contains (pdf, "/Type3"));
+}
+
 static void
 test_reproducible (void)
 {
@@ -416,6 +432,7 @@ main (int   argc,
   g_test_add_func ("/certdesk/certificate-document/long-fields", test_long_fields);
   g_test_add_func ("/certdesk/certificate-document/page", test_page);
   g_test_add_func ("/certdesk/certificate-document/no-annotations", test_no_annotations);
+  g_test_add_func ("/certdesk/certificate-document/fonts", test_fonts);
   g_test_add_func ("/certdesk/certificate-document/reproducible", test_reproducible);
   g_test_add_func ("/certdesk/certificate-document/qr-too-long", test_qr_too_long);
   g_test_add_func ("/certdesk/certificate-document/threads", test_threads);

@@ -57,16 +57,16 @@ typedef enum
   CD_N_TEXT_STYLES
 } CdTextStyle;
 
-/* Two faces, both with TrueType (glyf) outlines: cairo 1.16 embeds those as CID TrueType
- * subsets by reading only the glyphs a page uses, where a CFF face such as Noto CJK
+/* Two faces, both with TrueType (glyf) outlines, which cairo 1.16 embeds as CID
+ * TrueType subsets by reading only the glyphs a page uses; a CFF face such as Noto CJK
  * costs a copy and parse of its whole multi-megabyte CFF table in every PDF (~100 ms a
- * render). A Ming (Song) face for the ceremonial lines, a Hei face for the title, which
- * needs the weight, and for everything that must read well small. Neither face has a
- * bold: a synthetic one would be embedded as a Type 3 font of outlines, so hierarchy
- * comes from size, colour and spacing. Characters neither face has (rare name
- * characters) fall back through fontconfig to Noto CJK: slower, still right. */
+ * render). A Ming (Song) face for the ceremonial lines; a Hei face for the title, which
+ * needs the weight, and for everything that must read well small. Neither has a bold,
+ * and a synthetic one adds a font cairo builds from the emboldened outlines (+10 % a
+ * render), so size, colour and spacing make the hierarchy. Characters neither face
+ * has (rare name characters) fall back through fontconfig to Noto CJK: slower, right. */
 #define FONT_MING "AR PL UMing CN"
-#define FONT_HEI  "WenQuanYi Zen Hei"
+#define FONT_HEI  "WenQuanYi Micro Hei"
 
 static const struct
 {
