@@ -1,1 +1,707 @@
 #include "config.h"
+
+#include "cd-keyring.h"
+
+#include "cd-id-number.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsecret/secret.h>
+#include <string.h>
+
+/* Credentials live in the Secret Service (gnome-keyring, KWallet, …) and nowhere else:
+ * when there is none, holders sign in without remembering their password. */
+
+/* libsecret waits as long as D-Bus does (25 s, or the bus's activation timeout) for a
+ * Secret Service that is being started and never answers; sign-in must not. Only the
+ * connection is bounded: an unlock prompt that follows is the holder's to answer. */
+#define CONNECT_TIMEOUT_SECONDS 5
+
+#define ATTRIBUTE_SERVICE   "service"
+#define ATTRIBUTE_ID_NUMBER "id-number"
+#define ATTRIBUTE_KIND      "kind"
+#define KIND_PASSWORD       "password"
+#define KIND_TOKEN          "token"
+
+struct _CdKeyring
+{
+  GObject parent_instance;
+};
+
+G_DEFINE_TYPE (CdKeyring, cd_keyring, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (cd-keyring-error-quark, cd_keyring_error)
+
+typedef void (*OperationFunc) (GTask *task);
+
+typedef struct
+{
+  OperationFunc  run;                 /* the work, once connected */
+  GHashTable    *attributes;
+  const char    *collection;          /* (unowned) store only: a libsecret alias */
+  char          *label;               /* store only */
+  char          *secret;              /* store only; wiped when freed */
+  GCancellable  *connect_cancellable; /* the caller's, or the timeout, cancels it */
+  gulong         cancelled_id;
+  GSource       *timeout_source;
+  gboolean       timed_out;
+} Operation;
+
+static void
+operation_free (gpointer data)
+{
+  Operation *op = data;
+
+  g_assert (op->timeout_source == NULL);
+  g_assert (op->cancelled_id == 0);
+
+  g_clear_pointer (&op->attributes, g_hash_table_unref);
+  g_free (op->label);
+  if (op->secret != NULL)
+    secret_password_wipe (op->secret);
+  g_free (op->secret);
+  g_clear_object (&op->connect_cancellable);
+  g_free (op);
+}
+
+static void
+free_secret (gpointer secret)
+{
+  secret_password_wipe (secret);
+  g_free (secret);
+}
+
+static const SecretSchema *
+get_schema (void)
+{
+  static const SecretSchema schema = {
+    "io.github.certdesk.CertDesk.Credential", SECRET_SCHEMA_NONE,
+    {
+      { ATTRIBUTE_SERVICE, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { ATTRIBUTE_ID_NUMBER, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { ATTRIBUTE_KIND, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+
+  return &schema;
+}
+
+/* One item per service URL however the URL is written, and per holder however the
+ * check character X is typed. */
+static GHashTable *
+build_attributes (const char *service,
+                  const char *id_number,
+                  const char *kind)
+{
+  g_autoptr(GHashTable) attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autofree char *canonical_service = g_strdup (service);
+  gsize len = strlen (canonical_service);
+
+  while (len > 0 && canonical_service[len - 1] == '/')
+    canonical_service[--len] = '\0';
+  g_hash_table_insert (attributes, ATTRIBUTE_SERVICE, g_steal_pointer (&canonical_service));
+  if (id_number != NULL)
+    g_hash_table_insert (attributes, ATTRIBUTE_ID_NUMBER, cd_id_number_normalize (id_number));
+  if (kind != NULL)
+    g_hash_table_insert (attributes, ATTRIBUTE_KIND, g_strdup (kind));
+
+  return g_steal_pointer (&attributes);
+}
+
+static GError *
+new_keyring_error (CdKeyringError code)
+{
+  switch (code)
+    {
+    case CD_KEYRING_ERROR_UNAVAILABLE:
+      return g_error_new_literal (CD_KEYRING_ERROR, code,
+                                  _("No keyring is available on this computer, so your password "
+                                    "was not remembered. You can still sign in without "
+                                    "remembering it."));
+    case CD_KEYRING_ERROR_LOCKED:
+      return g_error_new_literal (CD_KEYRING_ERROR, code,
+                                  _("Your keyring is locked, so your password was not "
+                                    "remembered. You can still sign in without remembering it."));
+    case CD_KEYRING_ERROR_FAILED:
+      return g_error_new_literal (CD_KEYRING_ERROR, code,
+                                  _("Your keyring could not be used, so your password was not "
+                                    "remembered. You can still sign in without remembering it."));
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static CdKeyringError
+classify_error (const GError *error)
+{
+  if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
+    return CD_KEYRING_ERROR_LOCKED;
+
+  /* The service went away, or could not be (re)started, since we connected. */
+  if (error->domain == G_DBUS_ERROR)
+    {
+      switch (error->code)
+        {
+        case G_DBUS_ERROR_SERVICE_UNKNOWN:
+        case G_DBUS_ERROR_NAME_HAS_NO_OWNER:
+        case G_DBUS_ERROR_NO_REPLY:
+        case G_DBUS_ERROR_DISCONNECTED:
+        case G_DBUS_ERROR_TIMEOUT:
+        case G_DBUS_ERROR_TIMED_OUT:
+        case G_DBUS_ERROR_SPAWN_EXEC_FAILED:
+        case G_DBUS_ERROR_SPAWN_FORK_FAILED:
+        case G_DBUS_ERROR_SPAWN_CHILD_EXITED:
+        case G_DBUS_ERROR_SPAWN_CHILD_SIGNALED:
+        case G_DBUS_ERROR_SPAWN_FAILED:
+        case G_DBUS_ERROR_SPAWN_SERVICE_INVALID:
+        case G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND:
+        case G_DBUS_ERROR_SPAWN_NO_MEMORY:
+          return CD_KEYRING_ERROR_UNAVAILABLE;
+        default:
+          break;
+        }
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return CD_KEYRING_ERROR_UNAVAILABLE;
+
+  return CD_KEYRING_ERROR_FAILED;
+}
+
+/* Takes @error; cancellation reaches the caller unchanged. */
+static void
+return_error (GTask  *task,
+              GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_debug ("Keyring: %s: %s", g_quark_to_string (error->domain), error->message);
+  g_task_return_error (task, new_keyring_error (classify_error (error)));
+  g_error_free (error);
+}
+
+static void
+stop_connect_guards (GTask *task)
+{
+  Operation *op = g_task_get_task_data (task);
+
+  if (op->timeout_source != NULL)
+    {
+      g_source_destroy (op->timeout_source);
+      g_clear_pointer (&op->timeout_source, g_source_unref);
+    }
+  g_cancellable_disconnect (g_task_get_cancellable (task), op->cancelled_id);
+  op->cancelled_id = 0;
+}
+
+static void
+caller_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+static gboolean
+connect_timeout_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  Operation *op = g_task_get_task_data (task);
+
+  op->timed_out = TRUE;
+  g_cancellable_cancel (op->connect_cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+service_get_cb (GObject      *source_object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Operation *op = g_task_get_task_data (task);
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stop_connect_guards (task);
+  service = secret_service_get_finish (result, &error);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (service == NULL)
+    {
+      g_debug ("Keyring: no Secret Service%s: %s",
+               op->timed_out ? " (timed out)" : "", error->message);
+      g_task_return_error (task, new_keyring_error (CD_KEYRING_ERROR_UNAVAILABLE));
+      return;
+    }
+
+  op->run (task);
+}
+
+/* Makes sure, within a bounded time, that the Secret Service answers, and then runs
+ * @run, whose libsecret calls find the service libsecret keeps connected. */
+static void
+start_operation (GTask         *task,
+                 Operation     *op,
+                 OperationFunc  run)
+{
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  const char *backend = g_getenv ("SECRET_BACKEND");
+
+  op->run = run;
+  g_task_set_task_data (task, op, operation_free);
+
+  /* In a sandbox libsecret keeps secrets in a file that the Secret portal holds the key
+   * to, by itself; there is no Secret Service to check. */
+  if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    {
+      run (task);
+      return;
+    }
+
+  /* Anywhere else, that file (SECRET_BACKEND=file) would be a second, unmanaged keyring. */
+  if (backend != NULL && *backend != '\0' && g_strcmp0 (backend, "service") != 0)
+    {
+      g_debug ("Keyring: refusing libsecret backend “%s”", backend);
+      g_task_return_error (task, new_keyring_error (CD_KEYRING_ERROR_UNAVAILABLE));
+      return;
+    }
+
+  op->connect_cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    op->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled_cb),
+                                              op->connect_cancellable, NULL);
+
+  op->timeout_source = g_timeout_source_new_seconds (CONNECT_TIMEOUT_SECONDS);
+  g_task_attach_source (task, op->timeout_source, connect_timeout_cb);
+
+  secret_service_get (SECRET_SERVICE_OPEN_SESSION, op->connect_cancellable,
+                      service_get_cb, g_object_ref (task));
+}
+
+static void
+store_cb (GObject      *source_object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    {
+      return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+store_clear_cb (GObject      *source_object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Operation *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  secret_password_clear_finish (result, &error);
+  if (error != NULL)
+    {
+      return_error (task, error);
+      return;
+    }
+
+  secret_password_storev (get_schema (), op->attributes, op->collection, op->label, op->secret,
+                          g_task_get_cancellable (task), store_cb, g_object_ref (task));
+}
+
+/* Storing replaces the item in both collections, so that a credential kept for "this
+ * session only" leaves no copy behind in the login keyring, and the other way round. */
+static void
+run_store (GTask *task)
+{
+  Operation *op = g_task_get_task_data (task);
+
+  secret_password_clearv (get_schema (), op->attributes, g_task_get_cancellable (task),
+                          store_clear_cb, g_object_ref (task));
+}
+
+static void
+lookup_cb (GObject      *source_object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  char *secret;
+
+  secret = secret_password_lookup_finish (result, &error);
+  if (error != NULL)
+    {
+      return_error (task, error);
+      return;
+    }
+
+  /* Callers free with g_free(), not secret_password_free(). */
+  g_task_return_pointer (task, g_strdup (secret), free_secret);
+  g_clear_pointer (&secret, secret_password_free);
+}
+
+static void
+run_lookup (GTask *task)
+{
+  Operation *op = g_task_get_task_data (task);
+
+  secret_password_lookupv (get_schema (), op->attributes, g_task_get_cancellable (task),
+                           lookup_cb, g_object_ref (task));
+}
+
+static void
+search_cb (GObject      *source_object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GList *items;
+  SecretRetrievable *newest = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+
+  items = secret_password_search_finish (result, &error);
+  if (error != NULL)
+    {
+      return_error (task, error);
+      return;
+    }
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      SecretRetrievable *item = l->data;
+
+      if (newest == NULL ||
+          secret_retrievable_get_modified (item) > secret_retrievable_get_modified (newest))
+        newest = item;
+    }
+
+  if (newest != NULL)
+    attributes = secret_retrievable_get_attributes (newest);
+  g_list_free_full (items, g_object_unref);
+
+  g_task_return_pointer (task,
+                         attributes != NULL ? g_strdup (g_hash_table_lookup (attributes, ATTRIBUTE_ID_NUMBER)) : NULL,
+                         g_free);
+}
+
+/* Attributes are readable in a locked keyring: no unlock prompt just to find who. */
+static void
+run_search (GTask *task)
+{
+  Operation *op = g_task_get_task_data (task);
+
+  secret_password_searchv (get_schema (), op->attributes, SECRET_SEARCH_ALL,
+                           g_task_get_cancellable (task), search_cb, g_object_ref (task));
+}
+
+static void
+clear_cb (GObject      *source_object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  secret_password_clear_finish (result, &error);
+  if (error != NULL)
+    {
+      return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+run_clear (GTask *task)
+{
+  Operation *op = g_task_get_task_data (task);
+
+  secret_password_clearv (get_schema (), op->attributes, g_task_get_cancellable (task),
+                          clear_cb, g_object_ref (task));
+}
+
+static void
+store_async (CdKeyring            *self,
+             const char           *service,
+             const char           *id_number,
+             const char           *kind,
+             const char           *secret,
+             CdKeyringPersistence  persistence,
+             const char           *label,
+             GCancellable         *cancellable,
+             GAsyncReadyCallback   callback,
+             gpointer              user_data,
+             gpointer              source_tag)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Operation *op = g_new0 (Operation, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  op->attributes = build_attributes (service, id_number, kind);
+  op->collection = persistence == CD_KEYRING_SESSION_ONLY ? SECRET_COLLECTION_SESSION
+                                                          : SECRET_COLLECTION_DEFAULT;
+  op->label = g_strdup (label);
+  op->secret = g_strdup (secret);
+  start_operation (task, op, run_store);
+}
+
+static void
+lookup_async (CdKeyring           *self,
+              const char          *service,
+              const char          *id_number,
+              const char          *kind,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data,
+              gpointer             source_tag)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Operation *op = g_new0 (Operation, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  op->attributes = build_attributes (service, id_number, kind);
+  start_operation (task, op, run_lookup);
+}
+
+static void
+cd_keyring_class_init (CdKeyringClass *klass)
+{
+}
+
+static void
+cd_keyring_init (CdKeyring *self)
+{
+}
+
+CdKeyring *
+cd_keyring_new (void)
+{
+  return g_object_new (CD_TYPE_KEYRING, NULL);
+}
+
+void
+cd_keyring_store_password_async (CdKeyring            *self,
+                                 const char           *service,
+                                 const char           *id_number,
+                                 const char           *password,
+                                 CdKeyringPersistence  persistence,
+                                 GCancellable         *cancellable,
+                                 GAsyncReadyCallback   callback,
+                                 gpointer              user_data)
+{
+  g_autofree char *masked = NULL;
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (CD_IS_KEYRING (self));
+  g_return_if_fail (service != NULL && *service != '\0');
+  g_return_if_fail (id_number != NULL && *id_number != '\0');
+  g_return_if_fail (password != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  masked = cd_id_number_mask (id_number);
+  /* Translators: the name of an item in the keyring; %s is a masked ID number. */
+  label = g_strdup_printf (_("CertDesk password for %s"), masked);
+  store_async (self, service, id_number, KIND_PASSWORD, password, persistence, label,
+               cancellable, callback, user_data, cd_keyring_store_password_async);
+}
+
+gboolean
+cd_keyring_store_password_finish (CdKeyring     *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (CD_IS_KEYRING (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_keyring_store_password_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+cd_keyring_lookup_password_async (CdKeyring           *self,
+                                  const char          *service,
+                                  const char          *id_number,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (CD_IS_KEYRING (self));
+  g_return_if_fail (service != NULL && *service != '\0');
+  g_return_if_fail (id_number != NULL && *id_number != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  lookup_async (self, service, id_number, KIND_PASSWORD, cancellable, callback, user_data,
+                cd_keyring_lookup_password_async);
+}
+
+/* Returns: (transfer full) (nullable): the password, or %NULL without error if none is stored. */
+char *
+cd_keyring_lookup_password_finish (CdKeyring     *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (CD_IS_KEYRING (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_keyring_lookup_password_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+cd_keyring_store_token_async (CdKeyring            *self,
+                              const char           *service,
+                              const char           *id_number,
+                              const char           *token,
+                              CdKeyringPersistence  persistence,
+                              GCancellable         *cancellable,
+                              GAsyncReadyCallback   callback,
+                              gpointer              user_data)
+{
+  g_autofree char *masked = NULL;
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (CD_IS_KEYRING (self));
+  g_return_if_fail (service != NULL && *service != '\0');
+  g_return_if_fail (id_number != NULL && *id_number != '\0');
+  g_return_if_fail (token != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  masked = cd_id_number_mask (id_number);
+  /* Translators: the name of an item in the keyring; %s is a masked ID number. */
+  label = g_strdup_printf (_("CertDesk session for %s"), masked);
+  store_async (self, service, id_number, KIND_TOKEN, token, persistence, label,
+               cancellable, callback, user_data, cd_keyring_store_token_async);
+}
+
+gboolean
+cd_keyring_store_token_finish (CdKeyring     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (CD_IS_KEYRING (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_keyring_store_token_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+cd_keyring_lookup_token_async (CdKeyring           *self,
+                               const char          *service,
+                               const char          *id_number,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (CD_IS_KEYRING (self));
+  g_return_if_fail (service != NULL && *service != '\0');
+  g_return_if_fail (id_number != NULL && *id_number != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  lookup_async (self, service, id_number, KIND_TOKEN, cancellable, callback, user_data,
+                cd_keyring_lookup_token_async);
+}
+
+/* Returns: (transfer full) (nullable): the token, or %NULL without error if none is stored. */
+char *
+cd_keyring_lookup_token_finish (CdKeyring     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (CD_IS_KEYRING (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_keyring_lookup_token_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The holder whose password was stored last for @service: who signs in automatically. */
+void
+cd_keyring_lookup_remembered_account_async (CdKeyring           *self,
+                                            const char          *service,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Operation *op;
+
+  g_return_if_fail (CD_IS_KEYRING (self));
+  g_return_if_fail (service != NULL && *service != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cd_keyring_lookup_remembered_account_async);
+  op = g_new0 (Operation, 1);
+  op->attributes = build_attributes (service, NULL, KIND_PASSWORD);
+  start_operation (task, op, run_search);
+}
+
+/* Returns: (transfer full) (nullable): the ID number, or %NULL without error if none. */
+char *
+cd_keyring_lookup_remembered_account_finish (CdKeyring     *self,
+                                             GAsyncResult  *result,
+                                             GError       **error)
+{
+  g_return_val_if_fail (CD_IS_KEYRING (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_keyring_lookup_remembered_account_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Signing out forgets the token; forgetting the account forgets the password too. */
+void
+cd_keyring_clear_async (CdKeyring           *self,
+                        const char          *service,
+                        const char          *id_number,
+                        gboolean             forget_password,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Operation *op;
+
+  g_return_if_fail (CD_IS_KEYRING (self));
+  g_return_if_fail (service != NULL && *service != '\0');
+  g_return_if_fail (id_number != NULL && *id_number != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cd_keyring_clear_async);
+  op = g_new0 (Operation, 1);
+  /* Without a kind, the search matches both the token and the password. */
+  op->attributes = build_attributes (service, id_number, forget_password ? NULL : KIND_TOKEN);
+  start_operation (task, op, run_clear);
+}
+
+gboolean
+cd_keyring_clear_finish (CdKeyring     *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (CD_IS_KEYRING (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_keyring_clear_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
