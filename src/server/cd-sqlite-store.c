@@ -721,6 +721,33 @@ collect_certificates (Lease        *lease,
   return g_steal_pointer (&certificates);
 }
 
+/* Collects the annotations that @statement yields (ANNOTATION_COLUMNS first). */
+static GPtrArray *
+collect_annotations (Lease        *lease,
+                     CdStatement  *statement,
+                     GError      **error)
+{
+  g_autoptr(GPtrArray) annotations = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_annotation_record_free);
+  gboolean row;
+
+  while (TRUE)
+    {
+      CdAnnotationRecord *annotation;
+
+      if (!statement_next (lease, statement, &row, error))
+        return NULL;
+      if (!row)
+        break;
+
+      annotation = read_annotation (statement, 0, error);
+      if (annotation == NULL)
+        return NULL;
+      g_ptr_array_add (annotations, annotation);
+    }
+
+  return g_steal_pointer (&annotations);
+}
+
 static GPtrArray *
 cd_sqlite_store_list_certificates (CdStore     *store,
                                    const char  *id_number,
@@ -792,8 +819,6 @@ cd_sqlite_store_list_annotations (CdStore     *store,
 {
   g_autoptr(Lease) lease = lease_acquire (CD_SQLITE_STORE (store), error);
   g_autoptr(CdStatement) statement = NULL;
-  g_autoptr(GPtrArray) annotations = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_annotation_record_free);
-  gboolean row;
 
   if (lease == NULL)
     return NULL;
@@ -809,22 +834,7 @@ cd_sqlite_store_list_annotations (CdStore     *store,
 
   bind_text (statement, 1, id_number);
   bind_text (statement, 2, certificate_id);
-  while (TRUE)
-    {
-      CdAnnotationRecord *annotation;
-
-      if (!statement_next (lease, statement, &row, error))
-        return NULL;
-      if (!row)
-        break;
-
-      annotation = read_annotation (statement, 0, error);
-      if (annotation == NULL)
-        return NULL;
-      g_ptr_array_add (annotations, annotation);
-    }
-
-  return g_steal_pointer (&annotations);
+  return collect_annotations (lease, statement, error);
 }
 
 static gboolean
@@ -1044,8 +1054,6 @@ cd_sqlite_store_list_pending_annotations (CdStore  *store,
 {
   g_autoptr(Lease) lease = lease_acquire (CD_SQLITE_STORE (store), error);
   g_autoptr(CdStatement) statement = NULL;
-  g_autoptr(GPtrArray) annotations = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_annotation_record_free);
-  gboolean row;
 
   if (lease == NULL)
     return NULL;
@@ -1057,22 +1065,7 @@ cd_sqlite_store_list_pending_annotations (CdStore  *store,
   if (statement == NULL)
     return NULL;
 
-  while (TRUE)
-    {
-      CdAnnotationRecord *annotation;
-
-      if (!statement_next (lease, statement, &row, error))
-        return NULL;
-      if (!row)
-        break;
-
-      annotation = read_annotation (statement, 0, error);
-      if (annotation == NULL)
-        return NULL;
-      g_ptr_array_add (annotations, annotation);
-    }
-
-  return g_steal_pointer (&annotations);
+  return collect_annotations (lease, statement, error);
 }
 
 static CdCertificateRecord *
