@@ -1093,7 +1093,9 @@ command_verify (Cli   *cli,
   /* A local file never sets the pin; it is only checked against the one that
    * downloading from the service set. */
   status = cd_signature_info_get_status (info);
-  pin = cd_trust_store_get_pin (cli->trust, cli->server, NULL);
+  pin = cd_trust_store_get_pin (cli->trust, cli->server, &error);
+  if (error != NULL)
+    return fail (error);
   if (status == CD_SIGNATURE_VALID && pin != NULL &&
       g_strcmp0 (pin, cd_signature_info_get_signer_fingerprint (info)) != 0)
     status = CD_SIGNATURE_UNTRUSTED;

@@ -214,9 +214,9 @@ open_document (GFile   *file,
 static gint64
 get_poppler_signing_time (const PopplerSignatureInfo *info)
 {
-  GDateTime *time = poppler_signature_info_get_local_signing_time (info);
+  GDateTime *when = poppler_signature_info_get_local_signing_time (info);
 
-  return time != NULL ? g_date_time_to_unix (time) : 0;
+  return when != NULL ? g_date_time_to_unix (when) : 0;
 }
 
 /* Validates every signature field and returns the newest one's result, or NULL
@@ -227,8 +227,9 @@ validate_newest_signature (PopplerDocument  *document,
                            GCancellable     *cancellable,
                            GError          **error)
 {
-  /* poppler 22.12 validating in several threads at once now and then reports a
-   * digest mismatch for an intact file, so validations take turns. */
+  /* poppler 22.12 validating in several threads at once often reports a digest
+   * mismatch for an intact file, and may crash while the first validations set
+   * NSS up, so validations take turns. */
   static GMutex validation_mutex;
   g_autoptr(PopplerSignatureInfo) newest = NULL;
   GList *fields = poppler_document_get_signature_fields (document);

@@ -38,7 +38,8 @@ CdSignatureStatus  cd_signature_info_get_status                (CdSignatureInfo 
 const char        *cd_signature_info_get_signer_name           (CdSignatureInfo *self);
 /* Unix seconds from the signature's signing-time attribute; 0 when unknown. */
 gint64             cd_signature_info_get_signing_time          (CdSignatureInfo *self);
-/* Lower-case hex SHA-256 of the signer certificate's DER, or %NULL. */
+/* Lower-case hex SHA-256 of the DER of the certificate whose key made the
+ * signature: known when the signature is intact (VALID or UNTRUSTED), else %NULL. */
 const char        *cd_signature_info_get_signer_fingerprint    (CdSignatureInfo *self);
 /* Whether the signature covers every byte of the file but its own value: %FALSE
  * when something was appended after signing. */
