@@ -7,8 +7,9 @@
 #
 # --no-secrets (or KEYRING_SESSION_NO_SECRETS=1) gives instead a bus on which no Secret
 # Service runs and none can be activated, for the tests of a desktop without one.
-# The command sees KEYRING_SESSION_DIR, the throwaway directory all of this lives in,
-# and KEYRING_SESSION_NO_SECRETS.
+# The command sees KEYRING_SESSION_DIR, the throwaway directory all of this lives in
+# (HOME, XDG dirs; with --no-secrets, the bus's service directory is its services/),
+# KEYRING_SESSION_NO_SECRETS, and KEYRING_SESSION_PASSWORD, the keyring's password.
 set -eu
 
 if [ "${1-}" = "--inside-bus" ]; then
@@ -31,30 +32,20 @@ if [ "${1-}" = "--inside-bus" ]; then
           org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets |
         grep -q true; do
     tries=$((tries + 1))
-    if [ $tries -gt 100 ]; then
+    if [ "$tries" -gt 100 ]; then
       echo "keyring-session.sh: gnome-keyring-daemon did not appear on the bus" >&2
       exit 99
     fi
     sleep 0.05
   done
 
+  # Stopped by the outer script, whatever way the command ends.
+  dbus-send --session --print-reply=literal --dest=org.freedesktop.DBus / \
+    org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets |
+    awk '{ print $2 }' > "$KEYRING_SESSION_DIR/daemon.pid"
+
   status=0
   "$@" || status=$?
-
-  # The daemon can outlive the bus when the command is quick: stop it ourselves, and
-  # wait until it is gone (a zombie counts as gone: PID 1 of a container may not reap).
-  pid=$(dbus-send --session --print-reply=literal --dest=org.freedesktop.DBus / \
-          org.freedesktop.DBus.GetConnectionUnixProcessID \
-          string:org.freedesktop.secrets 2>/dev/null | awk '{ print $2 }') || pid=
-  if [ -n "$pid" ]; then
-    kill "$pid" 2>/dev/null || true
-    tries=0
-    while [ $tries -lt 50 ] && [ -r "/proc/$pid/stat" ] &&
-          [ "$(sed -n 's/.*) \(.\).*/\1/p' "/proc/$pid/stat")" != Z ]; do
-      sleep 0.1
-      tries=$((tries + 1))
-    done
-  fi
   exit $status
 fi
 
@@ -64,8 +55,23 @@ if [ "${1-}" = "--no-secrets" ]; then
 fi
 export KEYRING_SESSION_NO_SECRETS="${KEYRING_SESSION_NO_SECRETS:-0}"
 
+# The daemon can outlive the bus (it is no child of ours, and leaves our process group):
+# stop it, and wait until it is gone (a zombie counts: PID 1 of a container may not reap).
+# shellcheck disable=SC2317 # called from the EXIT trap
+stop_daemon () {
+  pid=$(cat "$tmp/daemon.pid" 2>/dev/null) || return 0
+  [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = gnome-keyring-d ] || return 0
+  kill "$pid" 2>/dev/null || return 0
+  tries=0
+  while [ "$tries" -lt 50 ] && [ -r "/proc/$pid/stat" ] &&
+        [ "$(sed -n 's/.*) \(.\).*/\1/p' "/proc/$pid/stat")" != Z ]; do
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+}
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/certdesk-keyring.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+trap 'stop_daemon; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
 export KEYRING_SESSION_DIR="$tmp"

@@ -36,6 +36,7 @@ typedef void (*OperationFunc) (GTask *task);
 typedef struct
 {
   OperationFunc  run;                 /* the work, once connected */
+  OperationFunc  next;                /* the step after check_locked() */
   GHashTable    *attributes;
   const char    *collection;          /* (unowned) store only: a libsecret alias */
   char          *label;               /* store only */
@@ -61,6 +62,18 @@ operation_free (gpointer data)
   g_free (op->secret);
   g_clear_object (&op->connect_cancellable);
   g_free (op);
+}
+
+static void
+return_true (GTask *task)
+{
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+return_nothing (GTask *task)
+{
+  g_task_return_pointer (task, NULL, NULL);
 }
 
 static void
@@ -305,12 +318,50 @@ store_cb (GObject      *source_object,
 }
 
 static void
-store_clear_cb (GObject      *source_object,
-                GAsyncResult *result,
-                gpointer      user_data)
+check_locked_cb (GObject      *source_object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   Operation *op = g_task_get_task_data (task);
+  GError *error = NULL;
+  GList *items;
+
+  items = secret_password_search_finish (result, &error);
+  if (error != NULL)
+    {
+      return_error (task, error);
+      return;
+    }
+
+  if (items != NULL)
+    {
+      g_list_free_full (items, g_object_unref);
+      g_task_return_error (task, new_keyring_error (CD_KEYRING_ERROR_LOCKED));
+      return;
+    }
+
+  op->next (task);
+}
+
+/* libsecret reads and deletes only the items it could unlock, and says nothing of the
+ * others: an item that still matches is in a keyring that stayed locked (the holder
+ * dismissed the prompt, or none could be shown). If none does, goes on with op->next. */
+static void
+check_locked (GTask *task)
+{
+  Operation *op = g_task_get_task_data (task);
+
+  secret_password_searchv (get_schema (), op->attributes, SECRET_SEARCH_NONE,
+                           g_task_get_cancellable (task), check_locked_cb, g_object_ref (task));
+}
+
+static void
+clear_cb (GObject      *source_object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
   secret_password_clear_finish (result, &error);
@@ -320,19 +371,7 @@ store_clear_cb (GObject      *source_object,
       return;
     }
 
-  secret_password_storev (get_schema (), op->attributes, op->collection, op->label, op->secret,
-                          g_task_get_cancellable (task), store_cb, g_object_ref (task));
-}
-
-/* Storing replaces the item in both collections, so that a credential kept for "this
- * session only" leaves no copy behind in the login keyring, and the other way round. */
-static void
-run_store (GTask *task)
-{
-  Operation *op = g_task_get_task_data (task);
-
-  secret_password_clearv (get_schema (), op->attributes, g_task_get_cancellable (task),
-                          store_clear_cb, g_object_ref (task));
+  check_locked (task);
 }
 
 static void
@@ -341,6 +380,7 @@ lookup_cb (GObject      *source_object,
            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  Operation *op = g_task_get_task_data (task);
   GError *error = NULL;
   char *secret;
 
@@ -351,18 +391,16 @@ lookup_cb (GObject      *source_object,
       return;
     }
 
+  if (secret == NULL)
+    {
+      op->next = return_nothing;
+      check_locked (task);
+      return;
+    }
+
   /* Callers free with g_free(), not secret_password_free(). */
   g_task_return_pointer (task, g_strdup (secret), free_secret);
-  g_clear_pointer (&secret, secret_password_free);
-}
-
-static void
-run_lookup (GTask *task)
-{
-  Operation *op = g_task_get_task_data (task);
-
-  secret_password_lookupv (get_schema (), op->attributes, g_task_get_cancellable (task),
-                           lookup_cb, g_object_ref (task));
+  secret_password_free (secret);
 }
 
 static void
@@ -371,10 +409,10 @@ search_cb (GObject      *source_object,
            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  g_autoptr(GHashTable) attributes = NULL;
+  SecretRetrievable *newest = NULL;
   GError *error = NULL;
   GList *items;
-  SecretRetrievable *newest = NULL;
-  g_autoptr(GHashTable) attributes = NULL;
 
   items = secret_password_search_finish (result, &error);
   if (error != NULL)
@@ -397,8 +435,49 @@ search_cb (GObject      *source_object,
   g_list_free_full (items, g_object_unref);
 
   g_task_return_pointer (task,
-                         attributes != NULL ? g_strdup (g_hash_table_lookup (attributes, ATTRIBUTE_ID_NUMBER)) : NULL,
+                         attributes != NULL ? g_strdup (g_hash_table_lookup (attributes, ATTRIBUTE_ID_NUMBER))
+                                            : NULL,
                          g_free);
+}
+
+static void
+store_after_clear (GTask *task)
+{
+  Operation *op = g_task_get_task_data (task);
+
+  secret_password_storev (get_schema (), op->attributes, op->collection, op->label, op->secret,
+                          g_task_get_cancellable (task), store_cb, g_object_ref (task));
+}
+
+/* Storing replaces the item in both collections, so that a credential kept for "this
+ * session only" leaves no copy behind in the login keyring, and the other way round. */
+static void
+run_store (GTask *task)
+{
+  Operation *op = g_task_get_task_data (task);
+
+  op->next = store_after_clear;
+  secret_password_clearv (get_schema (), op->attributes, g_task_get_cancellable (task),
+                          clear_cb, g_object_ref (task));
+}
+
+static void
+run_clear (GTask *task)
+{
+  Operation *op = g_task_get_task_data (task);
+
+  op->next = return_true;
+  secret_password_clearv (get_schema (), op->attributes, g_task_get_cancellable (task),
+                          clear_cb, g_object_ref (task));
+}
+
+static void
+run_lookup (GTask *task)
+{
+  Operation *op = g_task_get_task_data (task);
+
+  secret_password_lookupv (get_schema (), op->attributes, g_task_get_cancellable (task),
+                           lookup_cb, g_object_ref (task));
 }
 
 /* Attributes are readable in a locked keyring: no unlock prompt just to find who. */
@@ -409,33 +488,6 @@ run_search (GTask *task)
 
   secret_password_searchv (get_schema (), op->attributes, SECRET_SEARCH_ALL,
                            g_task_get_cancellable (task), search_cb, g_object_ref (task));
-}
-
-static void
-clear_cb (GObject      *source_object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  secret_password_clear_finish (result, &error);
-  if (error != NULL)
-    {
-      return_error (task, error);
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-run_clear (GTask *task)
-{
-  Operation *op = g_task_get_task_data (task);
-
-  secret_password_clearv (get_schema (), op->attributes, g_task_get_cancellable (task),
-                          clear_cb, g_object_ref (task));
 }
 
 static void
