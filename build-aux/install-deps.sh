@@ -4,7 +4,7 @@
 set -eu
 
 packages="
-  build-essential meson ninja-build pkg-config gettext itstool
+  build-essential meson ninja-build pkg-config gettext itstool locales
   libglib2.0-dev libglib2.0-dev-bin libgtk-3-dev libhandy-1-dev
   libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libpoppler-glib-dev
   libsqlite3-dev libcairo2-dev libpango1.0-dev libargon2-dev
@@ -27,4 +27,20 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -q
   # shellcheck disable=SC2086
   $SUDO apt-get install -y -q --no-install-recommends $missing
+fi
+
+# The translation test runs certdesk-cli in zh_CN.UTF-8; Debian generates only C.UTF-8.
+# Enabling the line in /etc/locale.gen keeps the locale when locale-gen runs again.
+if ! locale -a 2>/dev/null | grep -qiE '^zh_CN\.utf-?8$'; then
+  if [ "$(id -u)" -eq 0 ]; then
+    if grep -qE '^# *zh_CN\.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null; then
+      sed -i -E 's/^# *(zh_CN\.UTF-8 UTF-8)/\1/' /etc/locale.gen
+    elif ! grep -qE '^zh_CN\.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null; then
+      echo 'zh_CN.UTF-8 UTF-8' >> /etc/locale.gen
+    fi
+    locale-gen
+  else
+    echo "install-deps.sh: not root, so the zh_CN.UTF-8 locale was not generated;" >&2
+    echo "  as root: enable 'zh_CN.UTF-8 UTF-8' in /etc/locale.gen and run locale-gen" >&2
+  fi
 fi
