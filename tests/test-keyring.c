@@ -387,21 +387,22 @@ test_remembered_account (void)
   g_assert_cmpstr (account, ==, OTHER_ID);
   g_clear_pointer (&account, g_free);
 
-  /* A token stored later does not make its holder the remembered one. */
+  /* A sign-in without remembering (a session-only token) makes its holder the current one. */
   g_usleep (1100 * G_TIME_SPAN_MILLISECOND);
-  store_token (keyring, SERVICE, ID_NUMBER, "token", CD_KEYRING_REMEMBER, &error);
-  g_assert_no_error (error);
-  account = lookup_remembered_account (keyring, SERVICE, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (account, ==, OTHER_ID);
-  g_clear_pointer (&account, g_free);
-
-  /* Signing in again with the first account makes it the remembered one again. */
-  store_password (keyring, SERVICE, ID_NUMBER, "first", CD_KEYRING_REMEMBER, &error);
+  store_token (keyring, SERVICE, ID_NUMBER, "token", CD_KEYRING_SESSION_ONLY, &error);
   g_assert_no_error (error);
   account = lookup_remembered_account (keyring, SERVICE, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (account, ==, ID_NUMBER);
+  g_clear_pointer (&account, g_free);
+
+  /* Signing in again with the other account makes it the current one again. */
+  g_usleep (1100 * G_TIME_SPAN_MILLISECOND);
+  store_password (keyring, SERVICE, OTHER_ID, "second", CD_KEYRING_REMEMBER, &error);
+  g_assert_no_error (error);
+  account = lookup_remembered_account (keyring, SERVICE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (account, ==, OTHER_ID);
   g_clear_pointer (&account, g_free);
 
   /* Another service has its own. */

@@ -401,7 +401,7 @@ command_register (Cli   *cli,
     { NULL }
   };
 
-  if (!parse_command_options ("register — create an account", entries, &argc, &argv))
+  if (!parse_command_options (_("register — create an account"), entries, &argc, &argv))
     return EXIT_USAGE;
   if (id_number == NULL || name == NULL || argc != 1)
     return usage_error (_("usage: certdesk-cli register --id ID_NUMBER --name NAME [--id-type TYPE] [--password-stdin]"));
@@ -457,7 +457,7 @@ command_login (Cli   *cli,
     { NULL }
   };
 
-  if (!parse_command_options ("login — sign in", entries, &argc, &argv))
+  if (!parse_command_options (_("login — sign in"), entries, &argc, &argv))
     return EXIT_USAGE;
   if (id_number == NULL || argc != 1)
     return usage_error (_("usage: certdesk-cli login --id ID_NUMBER [--password-stdin] [--no-remember]"));
@@ -533,7 +533,7 @@ command_logout (Cli   *cli,
     { NULL }
   };
 
-  if (!parse_command_options ("logout — sign out", entries, &argc, &argv))
+  if (!parse_command_options (_("logout — sign out"), entries, &argc, &argv))
     return EXIT_USAGE;
   if (argc != 1)
     return usage_error (_("usage: certdesk-cli logout [--forget]"));
@@ -578,7 +578,7 @@ command_notice (Cli   *cli,
     { NULL }
   };
 
-  if (!parse_command_options ("notice — show or accept the service notice", entries, &argc, &argv))
+  if (!parse_command_options (_("notice — show or accept the service notice"), entries, &argc, &argv))
     return EXIT_USAGE;
   if (argc != 1)
     return usage_error (_("usage: certdesk-cli notice [--accept]"));
@@ -641,7 +641,7 @@ command_list (Cli   *cli,
   gint64 now = cd_time_now ();
   const GOptionEntry entries[] = { { NULL } };
 
-  if (!parse_command_options ("list — your certificates", entries, &argc, &argv))
+  if (!parse_command_options (_("list — your certificates"), entries, &argc, &argv))
     return EXIT_USAGE;
   if (argc != 1)
     return usage_error (_("usage: certdesk-cli list"));
@@ -701,7 +701,7 @@ command_info (Cli   *cli,
   const char *previous_token;
   const GOptionEntry entries[] = { { NULL } };
 
-  if (!parse_command_options ("info CERT_NO — one certificate in full", entries, &argc, &argv))
+  if (!parse_command_options (_("info CERT_NO — one certificate in full"), entries, &argc, &argv))
     return EXIT_USAGE;
   if (argc != 2)
     return usage_error (_("usage: certdesk-cli info CERT_NO"));
@@ -799,7 +799,7 @@ command_annotate (Cli   *cli,
     { NULL }
   };
 
-  if (!parse_command_options ("annotate CERT_NO — apply for an annotation", entries, &argc, &argv))
+  if (!parse_command_options (_("annotate CERT_NO — apply for an annotation"), entries, &argc, &argv))
     return EXIT_USAGE;
   if (argc != 2)
     return usage_error (_("usage: certdesk-cli annotate CERT_NO [--days N] [--scenario self_use] [--wait]"));
@@ -856,7 +856,7 @@ command_status (Cli   *cli,
   gint64 now = cd_time_now ();
   const GOptionEntry entries[] = { { NULL } };
 
-  if (!parse_command_options ("status CERT_NO — annotations and quota", entries, &argc, &argv))
+  if (!parse_command_options (_("status CERT_NO — annotations and quota"), entries, &argc, &argv))
     return EXIT_USAGE;
   if (argc != 2)
     return usage_error (_("usage: certdesk-cli status CERT_NO"));
@@ -951,7 +951,7 @@ command_download (Cli   *cli,
     { NULL }
   };
 
-  if (!parse_command_options ("download CERT_NO — the signed annotated certificate", entries, &argc, &argv))
+  if (!parse_command_options (_("download CERT_NO — the signed annotated certificate"), entries, &argc, &argv))
     return EXIT_USAGE;
   if (argc != 2)
     return usage_error (_("usage: certdesk-cli download CERT_NO [-o FILE]"));
@@ -1019,7 +1019,7 @@ command_library (Cli   *cli,
   gint64 now = cd_time_now ();
   const GOptionEntry entries[] = { { NULL } };
 
-  if (!parse_command_options ("library — the offline library (works without the service)", entries, &argc, &argv))
+  if (!parse_command_options (_("library — the offline library (works without the service)"), entries, &argc, &argv))
     return EXIT_USAGE;
   if (argc != 1)
     return usage_error (_("usage: certdesk-cli library"));
@@ -1077,7 +1077,7 @@ command_verify (Cli   *cli,
   CdSignatureStatus status;
   const GOptionEntry entries[] = { { NULL } };
 
-  if (!parse_command_options ("verify FILE.pdf — check a document's signature offline", entries, &argc, &argv))
+  if (!parse_command_options (_("verify FILE.pdf — check a document's signature offline"), entries, &argc, &argv))
     return EXIT_USAGE;
   if (argc != 2)
     return usage_error (_("usage: certdesk-cli verify FILE.pdf"));

@@ -685,7 +685,8 @@ cd_keyring_lookup_token_finish (CdKeyring     *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* The holder whose password was stored last for @service: who signs in automatically. */
+/* The holder whose credential (a remembered password, or a session-only token) was
+ * stored last for @service: who is signed in, or signs in automatically. */
 void
 cd_keyring_lookup_remembered_account_async (CdKeyring           *self,
                                             const char          *service,
@@ -703,7 +704,7 @@ cd_keyring_lookup_remembered_account_async (CdKeyring           *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cd_keyring_lookup_remembered_account_async);
   op = g_new0 (Operation, 1);
-  op->attributes = build_attributes (service, NULL, KIND_PASSWORD);
+  op->attributes = build_attributes (service, NULL, NULL);
   start_operation (task, op, run_search);
 }
 
