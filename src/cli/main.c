@@ -157,6 +157,39 @@ print_json (JsonBuilder *builder)
   g_print ("%s\n", text);
 }
 
+typedef void (*ToJsonFunc) (gpointer object, JsonBuilder *builder);
+
+/* Prints {"MEMBER": [objects…]}, as the API answers lists. */
+static void
+print_json_list (const char *member,
+                 GPtrArray  *objects,
+                 ToJsonFunc  to_json)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < objects->len; i++)
+    to_json (g_ptr_array_index (objects, i), builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  print_json (builder);
+}
+
+/* Prints {"holder": {…}}, as the API answers a registration or a sign-in. */
+static void
+print_holder_json (CdHolder *holder)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "holder");
+  cd_holder_to_json (holder, builder);
+  json_builder_end_object (builder);
+  print_json (builder);
+}
+
 static char *
 format_date (gint64 unix_seconds)
 {
@@ -418,15 +451,7 @@ command_register (Cli   *cli,
     return fail (error);
 
   if (cli->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "holder");
-      cd_holder_to_json (holder, builder);
-      json_builder_end_object (builder);
-      print_json (builder);
-    }
+    print_holder_json (holder);
   else
     {
       g_print (_("Registered %s (%s). Sign in with “certdesk-cli login --id %s”.\n"),
@@ -501,15 +526,7 @@ command_login (Cli   *cli,
     }
 
   if (cli->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "holder");
-      cd_holder_to_json (holder, builder);
-      json_builder_end_object (builder);
-      print_json (builder);
-    }
+    print_holder_json (holder);
   else
     {
       g_print (_("Signed in as %s.\n"), cd_holder_get_name (holder));
@@ -657,18 +674,7 @@ command_list (Cli   *cli,
   save_token (cli, previous_token);
 
   if (cli->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "certificates");
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < certificates->len; i++)
-        cd_certificate_to_json (g_ptr_array_index (certificates, i), builder);
-      json_builder_end_array (builder);
-      json_builder_end_object (builder);
-      print_json (builder);
-    }
+    print_json_list ("certificates", certificates, (ToJsonFunc) cd_certificate_to_json);
   else
     {
       g_autoptr(CdCliTable) table = cd_cli_table_new (_("Certificate No."), _("Qualification"),
@@ -1029,18 +1035,7 @@ command_library (Cli   *cli,
     return fail (error);
 
   if (cli->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "library");
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < entries_found->len; i++)
-        cd_library_entry_to_json (g_ptr_array_index (entries_found, i), builder);
-      json_builder_end_array (builder);
-      json_builder_end_object (builder);
-      print_json (builder);
-    }
+    print_json_list ("library", entries_found, (ToJsonFunc) cd_library_entry_to_json);
   else
     {
       g_autoptr(CdCliTable) table = cd_cli_table_new (_("Certificate No."), _("Qualification"),
