@@ -589,7 +589,7 @@ command_notice (Cli   *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(CdNotice) notice = NULL;
-  const char *previous_token;
+  g_autofree char *previous_token = NULL;
   const GOptionEntry entries[] = {
     { "accept", 0, 0, G_OPTION_ARG_NONE, &accept, N_("Accept the service notice"), NULL },
     { NULL }
@@ -601,7 +601,8 @@ command_notice (Cli   *cli,
     return usage_error (_("usage: certdesk-cli notice [--accept]"));
   if (!restore_session (cli, &error))
     return fail (error);
-  previous_token = cd_client_get_token (cli->client);
+  /* A copy: signing in again from the keyring replaces the client's token. */
+  previous_token = g_strdup (cd_client_get_token (cli->client));
 
   cd_client_get_notice_async (cli->client, cli->cancellable, cli_result_cb, cli);
   result = cli_wait (cli);
@@ -654,7 +655,7 @@ command_list (Cli   *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) certificates = NULL;
-  const char *previous_token;
+  g_autofree char *previous_token = NULL;
   gint64 now = cd_time_now ();
   const GOptionEntry entries[] = { { NULL } };
 
@@ -664,7 +665,8 @@ command_list (Cli   *cli,
     return usage_error (_("usage: certdesk-cli list"));
   if (!restore_session (cli, &error))
     return fail (error);
-  previous_token = cd_client_get_token (cli->client);
+  /* A copy: signing in again from the keyring replaces the client's token. */
+  previous_token = g_strdup (cd_client_get_token (cli->client));
 
   cd_client_list_certificates_async (cli->client, cli->cancellable, cli_result_cb, cli);
   result = cli_wait (cli);
@@ -704,7 +706,7 @@ command_info (Cli   *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CdCertificate) certificate = NULL;
-  const char *previous_token;
+  g_autofree char *previous_token = NULL;
   const GOptionEntry entries[] = { { NULL } };
 
   if (!parse_command_options (_("info CERT_NO — one certificate in full"), entries, &argc, &argv))
@@ -713,7 +715,8 @@ command_info (Cli   *cli,
     return usage_error (_("usage: certdesk-cli info CERT_NO"));
   if (!restore_session (cli, &error))
     return fail (error);
-  previous_token = cd_client_get_token (cli->client);
+  /* A copy: signing in again from the keyring replaces the client's token. */
+  previous_token = g_strdup (cd_client_get_token (cli->client));
 
   certificate = find_certificate (cli, argv[1], &error);
   if (certificate == NULL)
@@ -797,7 +800,7 @@ command_annotate (Cli   *cli,
   g_autoptr(CdCertificate) certificate = NULL;
   g_autoptr(CdAnnotation) annotation = NULL;
   g_autoptr(CdQuota) quota = NULL;
-  const char *previous_token;
+  g_autofree char *previous_token = NULL;
   const GOptionEntry entries[] = {
     { "days", 0, 0, G_OPTION_ARG_INT, &days, N_("Validity in days, 1 to 90 (default 90)"), "N" },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &scenario, N_("Usage scenario (default self_use)"), "SCENARIO" },
@@ -813,7 +816,8 @@ command_annotate (Cli   *cli,
     return usage_error (_("--days is 1 to 90"));
   if (!restore_session (cli, &error))
     return fail (error);
-  previous_token = cd_client_get_token (cli->client);
+  /* A copy: signing in again from the keyring replaces the client's token. */
+  previous_token = g_strdup (cd_client_get_token (cli->client));
 
   certificate = find_certificate (cli, argv[1], &error);
   if (certificate == NULL)
@@ -858,7 +862,7 @@ command_status (Cli   *cli,
   g_autoptr(CdCertificate) certificate = NULL;
   g_autoptr(GPtrArray) annotations = NULL;
   g_autoptr(CdQuota) quota = NULL;
-  const char *previous_token;
+  g_autofree char *previous_token = NULL;
   gint64 now = cd_time_now ();
   const GOptionEntry entries[] = { { NULL } };
 
@@ -868,7 +872,8 @@ command_status (Cli   *cli,
     return usage_error (_("usage: certdesk-cli status CERT_NO"));
   if (!restore_session (cli, &error))
     return fail (error);
-  previous_token = cd_client_get_token (cli->client);
+  /* A copy: signing in again from the keyring replaces the client's token. */
+  previous_token = g_strdup (cd_client_get_token (cli->client));
 
   certificate = find_certificate (cli, argv[1], &error);
   if (certificate == NULL)
@@ -950,7 +955,7 @@ command_download (Cli   *cli,
   g_autoptr(CdLibraryEntry) entry = NULL;
   g_autofree char *default_name = NULL;
   g_autofree char *until = NULL;
-  const char *previous_token;
+  g_autofree char *previous_token = NULL;
   CdAnnotation *annotation;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Where to save the PDF (default CERT_NO-DATE.pdf)"), "FILE" },
@@ -963,7 +968,8 @@ command_download (Cli   *cli,
     return usage_error (_("usage: certdesk-cli download CERT_NO [-o FILE]"));
   if (!restore_session (cli, &error))
     return fail (error);
-  previous_token = cd_client_get_token (cli->client);
+  /* A copy: signing in again from the keyring replaces the client's token. */
+  previous_token = g_strdup (cd_client_get_token (cli->client));
 
   certificate = find_certificate (cli, argv[1], &error);
   if (certificate == NULL)
@@ -1195,7 +1201,11 @@ main (int    argc,
       if (g_str_equal (arg, "--json"))
         cli.json = TRUE;
       else if (g_str_equal (arg, "--verbose") || g_str_equal (arg, "-v"))
-        g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+        {
+          /* Debug messages go to stderr, so that --json output stays JSON. */
+          g_log_writer_default_set_use_stderr (TRUE);
+          g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+        }
       else if (g_str_equal (arg, "--server") && first + 1 < argc)
         {
           g_free (cli.server);

@@ -122,6 +122,9 @@ scan_string (JsonScanner  *scanner,
                   if (scanner->p + i >= scanner->end || !g_ascii_isxdigit (scanner->p[i]))
                     return scan_fail (scanner, "a malformed \\u escape");
                 }
+              /* json-glib would cut the string at an escaped NUL without a word. */
+              if (memcmp (scanner->p + 1, "0000", 4) == 0)
+                return scan_fail (scanner, "a NUL character inside a string");
               scanner->p += 4;
             }
           else if (strchr ("\"\\/bfnrt", *scanner->p) == NULL || *scanner->p == '\0')

@@ -250,6 +250,8 @@ read_cb (GObject      *source_object,
   chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source_object), result, &error);
   if (chunk == NULL)
     {
+      /* Drop the broken response at once: it holds one of the host's few connections. */
+      g_clear_object (&call->stream);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && call_may_retry (call))
         call_retry_later (task);
       else

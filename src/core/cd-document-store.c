@@ -114,9 +114,10 @@ metadata_file (CdDocumentStore *self,
   return g_file_get_child (self->directory, name);
 }
 
-/* Runs in a worker thread. The new document gets a name of its own, is checked, and
- * only then does the metadata (one atomic replace) switch to it; the old document
- * is removed last. A crash at any point leaves either the old or the new entry. */
+/* Runs in a worker thread. The new document is written and checked as NAME.part,
+ * renamed into place, and only then does the metadata (one atomic replace) switch to
+ * it; the old document is removed last. A crash at any point leaves either the old
+ * or the new entry. */
 static void
 add_thread (GTask        *task,
             gpointer      source_object,
@@ -130,7 +131,9 @@ add_thread (GTask        *task,
   g_autofree char *safe_cert_no = sanitize_name (cd_certificate_get_cert_no (data->certificate));
   g_autofree char *safe_annotation = sanitize_name (cd_annotation_get_id (data->annotation));
   g_autofree char *document_name = g_strdup_printf ("%s-%s.pdf", safe_cert_no, safe_annotation);
+  g_autofree char *part_name = g_strconcat (document_name, ".part", NULL);
   g_autoptr(GFile) document = g_file_get_child (self->directory, document_name);
+  g_autoptr(GFile) part = g_file_get_child (self->directory, part_name);
   g_autoptr(GFile) metadata = metadata_file (self, cd_certificate_get_cert_no (data->certificate));
   g_autoptr(CdLibraryEntry) previous = NULL;
   g_autoptr(CdLibraryEntry) entry = NULL;
@@ -140,29 +143,38 @@ add_thread (GTask        *task,
 
   locker = g_mutex_locker_new (&self->lock);
 
+  /* The bytes are checked under a name of their own: a re-download of the same
+   * annotation must not touch the copy the library has until it passes. */
   if (!ensure_directory (self, &error) ||
-      !g_file_replace_contents (document, g_bytes_get_data (data->document, NULL),
+      !g_file_replace_contents (part, g_bytes_get_data (data->document, NULL),
                                 g_bytes_get_size (data->document), NULL, FALSE,
                                 G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
                                 NULL, cancellable, &error))
     {
-      g_file_delete (document, NULL, NULL);
+      g_file_delete (part, NULL, NULL);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  signature = cd_signature_verify_sync (document, self->trust, data->service_url, cancellable, &error);
+  signature = cd_signature_verify_sync (part, self->trust, data->service_url, cancellable, &error);
   if (signature == NULL || cd_signature_info_get_status (signature) != CD_SIGNATURE_VALID)
     {
       g_autofree char *reason = signature != NULL ? cd_signature_info_get_summary (signature)
                                                   : g_strdup (error->message);
 
-      g_file_delete (document, NULL, NULL);
+      g_file_delete (part, NULL, NULL);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
       else
         g_task_return_new_error (task, CD_DOCUMENT_STORE_ERROR, CD_DOCUMENT_STORE_ERROR_REJECTED,
                                  _("The downloaded document was not kept: %s"), reason);
+      return;
+    }
+
+  if (!g_file_move (part, document, G_FILE_COPY_OVERWRITE, cancellable, NULL, NULL, &error))
+    {
+      g_file_delete (part, NULL, NULL);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
@@ -179,7 +191,9 @@ add_thread (GTask        *task,
                                 G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
                                 NULL, cancellable, &error))
     {
-      g_file_delete (document, NULL, NULL);
+      /* The old metadata still names its own document; a new name is an orphan. */
+      if (previous == NULL || !g_file_equal (cd_library_entry_get_file (previous), document))
+        g_file_delete (document, NULL, NULL);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
