@@ -1,0 +1,1024 @@
+/* The main window: signing in, the service notice and the certificate list. Every
+ * network call runs with the window's cancellable; errors go to the banner. */
+
+#include "config.h"
+
+#include "cd-window.h"
+
+#include "cd-certificate-list.h"
+#include "cd-sign-in-page.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#define PAGE_SIGN_IN      "sign-in"
+#define PAGE_LOADING      "loading"
+#define PAGE_NOTICE       "notice"
+#define PAGE_CERTIFICATES "certificates"
+
+typedef void (*RetryFunc) (CdWindow *self);
+
+struct _CdWindow
+{
+  HdyApplicationWindow  parent_instance;
+
+  CdClient             *client;
+  CdKeyring            *keyring;
+  CdHolder             *holder;
+  CdNotice             *notice;
+  GCancellable         *cancellable;
+  GQueue                keyring_writes;    /* (element-type KeyringWrite) the head runs */
+  GCancellable         *keyring_cancellable; /* writes outlive signing out, not the window */
+  char                 *kept_token;        /* the token last stored in the keyring */
+  char                 *pending_password;  /* while signing in; wiped */
+  CdWindowCredentials   pending_credentials;
+  RetryFunc             retry_func;        /* what "Try Again" on the loading page does */
+  gboolean              certificates_loaded;
+
+  /* Template widgets */
+  HdyHeaderBar         *header_bar;          /* (unowned) */
+  GtkInfoBar           *banner;              /* (unowned) */
+  GtkImage             *banner_icon;         /* (unowned) */
+  GtkLabel             *banner_label;        /* (unowned) */
+  GtkStack             *stack;               /* (unowned) */
+  GtkWidget            *refresh_button;      /* (unowned) */
+  CdSignInPage         *sign_in_page;        /* (unowned) */
+  GtkSpinner           *loading_spinner;     /* (unowned) */
+  GtkLabel             *loading_label;       /* (unowned) */
+  GtkButton            *retry_button;        /* (unowned) */
+  GtkLabel             *notice_title_label;  /* (unowned) */
+  GtkLabel             *notice_body_label;   /* (unowned) */
+  GtkButton            *accept_button;       /* (unowned) */
+  CdCertificateList    *certificate_list;    /* (unowned) */
+  GtkLabel             *holder_label;        /* (unowned) */
+};
+
+G_DEFINE_TYPE (CdWindow, cd_window, HDY_TYPE_APPLICATION_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_CLIENT,
+  PROP_KEYRING,
+  PROP_KEYRING_BUSY,
+  N_PROPS
+};
+
+/* Keyring writes run one at a time: libsecret 0.20 trips over its own concurrent
+ * clear-and-store of items that another call is loading. */
+typedef enum
+{
+  KEYRING_WRITE_PASSWORD,
+  KEYRING_WRITE_TOKEN,
+  KEYRING_WRITE_FORGET,
+} KeyringWriteKind;
+
+typedef struct
+{
+  KeyringWriteKind      kind;
+  char                 *service;
+  char                 *id_number;
+  char                 *secret;       /* wiped */
+  CdKeyringPersistence  persistence;
+} KeyringWrite;
+
+static GParamSpec *properties[N_PROPS];
+
+static void load_notice       (CdWindow *self);
+static void load_certificates (CdWindow *self);
+static void run_keyring_write (CdWindow *self);
+static void show_banner       (CdWindow       *self,
+                               GtkMessageType  type,
+                               const char     *message);
+
+static void
+wipe_password (char **password)
+{
+  if (*password != NULL)
+    explicit_bzero (*password, strlen (*password));
+  g_clear_pointer (password, g_free);
+}
+
+static void
+keyring_write_free (KeyringWrite *write)
+{
+  g_free (write->service);
+  g_free (write->id_number);
+  wipe_password (&write->secret);
+  g_free (write);
+}
+
+static void
+queue_keyring_write (CdWindow             *self,
+                     KeyringWriteKind      kind,
+                     const char           *id_number,
+                     const char           *secret,
+                     CdKeyringPersistence  persistence)
+{
+  KeyringWrite *write;
+  gboolean was_busy = !g_queue_is_empty (&self->keyring_writes);
+
+  if (self->keyring == NULL || self->client == NULL || id_number == NULL)
+    return;
+
+  write = g_new0 (KeyringWrite, 1);
+  write->kind = kind;
+  write->service = g_strdup (cd_client_get_base_url (self->client));
+  write->id_number = g_strdup (id_number);
+  write->secret = g_strdup (secret);
+  write->persistence = persistence;
+  g_queue_push_tail (&self->keyring_writes, write);
+
+  if (!was_busy)
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEYRING_BUSY]);
+      run_keyring_write (self);
+    }
+}
+
+/* The head write is done: reports a password that was not remembered, runs the next. */
+static void
+keyring_write_done (CdWindow     *self,
+                    const GError *error)
+{
+  KeyringWrite *write = g_queue_pop_head (&self->keyring_writes);
+
+  g_assert (write != NULL);
+  if (error != NULL)
+    {
+      g_debug ("Keyring write %d failed: %s", write->kind, error->message);
+      /* Signing in worked; only remembering did not. Keeping it for the session is
+       * for signing in again unseen, and nothing the holder asked for. */
+      if (write->kind == KEYRING_WRITE_PASSWORD && write->persistence == CD_KEYRING_REMEMBER)
+        show_banner (self, GTK_MESSAGE_WARNING, error->message);
+    }
+  keyring_write_free (write);
+
+  if (g_queue_is_empty (&self->keyring_writes))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEYRING_BUSY]);
+  else
+    run_keyring_write (self);
+}
+
+static void
+store_password_cb (GObject      *source_object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cd_keyring_store_password_finish (CD_KEYRING (source_object), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  keyring_write_done (CD_WINDOW (user_data), error);
+}
+
+static void
+store_token_cb (GObject      *source_object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cd_keyring_store_token_finish (CD_KEYRING (source_object), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  keyring_write_done (CD_WINDOW (user_data), error);
+}
+
+static void
+forget_cb (GObject      *source_object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cd_keyring_clear_finish (CD_KEYRING (source_object), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  keyring_write_done (CD_WINDOW (user_data), error);
+}
+
+static void
+run_keyring_write (CdWindow *self)
+{
+  KeyringWrite *write = g_queue_peek_head (&self->keyring_writes);
+
+  switch (write->kind)
+    {
+    case KEYRING_WRITE_PASSWORD:
+      cd_keyring_store_password_async (self->keyring, write->service, write->id_number, write->secret,
+                                       write->persistence, self->keyring_cancellable, store_password_cb, self);
+      break;
+    case KEYRING_WRITE_TOKEN:
+      cd_keyring_store_token_async (self->keyring, write->service, write->id_number, write->secret,
+                                    write->persistence, self->keyring_cancellable, store_token_cb, self);
+      break;
+    case KEYRING_WRITE_FORGET:
+      cd_keyring_clear_async (self->keyring, write->service, write->id_number, TRUE,
+                              self->keyring_cancellable, forget_cb, self);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+set_signed_in_actions (CdWindow *self,
+                       gboolean  signed_in)
+{
+  GAction *action;
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "sign-out");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), signed_in);
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "refresh");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), signed_in && self->holder != NULL);
+}
+
+static void
+show_page (CdWindow   *self,
+           const char *name)
+{
+  gtk_stack_set_visible_child_name (self->stack, name);
+  gtk_widget_set_visible (self->refresh_button, g_str_equal (name, PAGE_CERTIFICATES));
+
+  if (g_str_equal (name, PAGE_SIGN_IN))
+    cd_sign_in_page_focus (self->sign_in_page);
+  else if (g_str_equal (name, PAGE_NOTICE))
+    gtk_widget_grab_focus (GTK_WIDGET (self->accept_button));
+}
+
+static void
+show_banner (CdWindow       *self,
+             GtkMessageType  type,
+             const char     *message)
+{
+  GtkStyleContext *icon_style = gtk_widget_get_style_context (GTK_WIDGET (self->banner_icon));
+  gboolean error = type == GTK_MESSAGE_ERROR;
+
+  /* Adwaita draws every kind of info bar alike: the icon tells an error from a warning. */
+  gtk_image_set_from_icon_name (self->banner_icon,
+                                error ? "dialog-error-symbolic" : "dialog-warning-symbolic",
+                                GTK_ICON_SIZE_BUTTON);
+  if (error)
+    gtk_style_context_add_class (icon_style, "cd-banner-error");
+  else
+    gtk_style_context_remove_class (icon_style, "cd-banner-error");
+  gtk_label_set_text (self->banner_label, message);
+  gtk_info_bar_set_message_type (self->banner, type);
+  gtk_info_bar_set_revealed (self->banner, TRUE);
+}
+
+static void
+hide_banner (CdWindow *self)
+{
+  gtk_info_bar_set_revealed (self->banner, FALSE);
+}
+
+/* The loading page: a spinner and @message while @failed is FALSE; else the message of
+ * a failure, with a "Try Again" button that runs @retry when there is one. */
+static void
+show_loading (CdWindow   *self,
+              const char *message,
+              gboolean    failed,
+              RetryFunc   retry)
+{
+  self->retry_func = retry;
+  gtk_label_set_text (self->loading_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), !failed);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button), failed && retry != NULL);
+  if (failed)
+    gtk_spinner_stop (self->loading_spinner);
+  else
+    gtk_spinner_start (self->loading_spinner);
+  show_page (self, PAGE_LOADING);
+  if (failed && retry != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->retry_button));
+}
+
+static const char *
+get_service (CdWindow *self)
+{
+  return cd_client_get_base_url (self->client);
+}
+
+/* Drops everything of the signed-in holder; the page is the caller's to choose. */
+static void
+forget_holder (CdWindow *self)
+{
+  g_clear_object (&self->holder);
+  g_clear_object (&self->notice);
+  g_clear_pointer (&self->kept_token, g_free);
+  self->certificates_loaded = FALSE;
+  cd_certificate_list_set_certificates (self->certificate_list, NULL);
+  hdy_header_bar_set_subtitle (self->header_bar, NULL);
+  gtk_label_set_text (self->holder_label, "");
+  set_signed_in_actions (self, FALSE);
+}
+
+/* Back to the sign-in page, with @message in the banner. */
+static void
+show_sign_in (CdWindow   *self,
+              const char *message)
+{
+  const char *id_number = self->client != NULL ? cd_client_get_id_number (self->client) : NULL;
+
+  forget_holder (self);
+  cd_sign_in_page_set_busy (self->sign_in_page, NULL);
+  if (id_number != NULL)
+    cd_sign_in_page_set_id_number (self->sign_in_page, id_number);
+  show_page (self, PAGE_SIGN_IN);
+  if (message != NULL)
+    show_banner (self, GTK_MESSAGE_ERROR, message);
+}
+
+/* An error of a call made while signed in. */
+static void
+handle_error (CdWindow     *self,
+              const GError *error,
+              RetryFunc     retry)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_error_matches (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NOTICE_NOT_ACCEPTED))
+    {
+      load_notice (self);
+    }
+  else if (g_error_matches (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_UNAUTHORIZED) ||
+           g_error_matches (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_INVALID_CREDENTIALS))
+    {
+      show_sign_in (self, error->message);
+    }
+  else if (g_strcmp0 (page, PAGE_LOADING) == 0)
+    {
+      show_loading (self, error->message, TRUE, retry);
+      show_banner (self, GTK_MESSAGE_ERROR, error->message);
+    }
+  else
+    {
+      show_banner (self, GTK_MESSAGE_ERROR, error->message);
+    }
+}
+
+/* Keeps a new token of the client for the next start, until the desktop session ends;
+ * failing that is not the holder's concern. */
+static void
+keep_token (CdWindow *self)
+{
+  const char *token = cd_client_get_token (self->client);
+
+  if (self->keyring == NULL || token == NULL || g_strcmp0 (token, self->kept_token) == 0)
+    return;
+
+  g_free (self->kept_token);
+  self->kept_token = g_strdup (token);
+  queue_keyring_write (self, KEYRING_WRITE_TOKEN, cd_client_get_id_number (self->client), token,
+                       CD_KEYRING_SESSION_ONLY);
+}
+
+static void
+certificates_cb (GObject      *source_object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CdWindow *self;
+  g_autoptr(GPtrArray) certificates = NULL;
+  g_autoptr(GError) error = NULL;
+
+  certificates = cd_client_list_certificates_finish (CD_CLIENT (source_object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = CD_WINDOW (user_data);
+  if (certificates == NULL)
+    {
+      handle_error (self, error, load_certificates);
+      return;
+    }
+
+  keep_token (self);
+  cd_certificate_list_set_certificates (self->certificate_list, certificates);
+  self->certificates_loaded = TRUE;
+  set_signed_in_actions (self, TRUE);
+  show_page (self, PAGE_CERTIFICATES);
+}
+
+static void
+load_certificates (CdWindow *self)
+{
+  if (!self->certificates_loaded)
+    show_loading (self, _("Loading your certificates…"), FALSE, NULL);
+
+  cd_client_list_certificates_async (self->client, self->cancellable, certificates_cb, self);
+}
+
+static void
+notice_cb (GObject      *source_object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  CdWindow *self;
+  g_autoptr(CdNotice) notice = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+
+  notice = cd_client_get_notice_finish (CD_CLIENT (source_object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = CD_WINDOW (user_data);
+  if (notice == NULL)
+    {
+      handle_error (self, error, load_notice);
+      return;
+    }
+
+  keep_token (self);
+  if (cd_notice_get_accepted (notice))
+    {
+      load_certificates (self);
+      return;
+    }
+
+  g_set_object (&self->notice, notice);
+  body = g_strstrip (g_strdup (cd_notice_get_body (notice)));
+  gtk_label_set_text (self->notice_title_label, cd_notice_get_title (notice));
+  gtk_label_set_text (self->notice_body_label, body);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->accept_button), TRUE);
+  show_page (self, PAGE_NOTICE);
+}
+
+static void
+load_notice (CdWindow *self)
+{
+  show_loading (self, _("Loading the service notice…"), FALSE, NULL);
+  cd_client_get_notice_async (self->client, self->cancellable, notice_cb, self);
+}
+
+static void
+accept_notice_cb (GObject      *source_object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  CdWindow *self;
+  g_autoptr(GError) error = NULL;
+
+  if (!cd_client_accept_notice_finish (CD_CLIENT (source_object), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = CD_WINDOW (user_data);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->accept_button), TRUE);
+  if (error != NULL)
+    {
+      /* A notice that changed meanwhile is shown again, to be read first. */
+      if (g_error_matches (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NOTICE_VERSION_MISMATCH))
+        {
+          load_notice (self);
+          show_banner (self, GTK_MESSAGE_WARNING, error->message);
+        }
+      else
+        {
+          handle_error (self, error, NULL);
+        }
+      return;
+    }
+
+  load_certificates (self);
+}
+
+static void
+accept_button_clicked_cb (CdWindow *self)
+{
+  if (self->notice == NULL)
+    return;
+
+  hide_banner (self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->accept_button), FALSE);
+  cd_client_accept_notice_async (self->client, cd_notice_get_version (self->notice), self->cancellable,
+                                 accept_notice_cb, self);
+}
+
+/* The holder is signed in: the notice when it is not accepted, else the certificates. */
+static void
+signed_in (CdWindow *self,
+           CdHolder *holder)
+{
+  g_autofree char *holder_text = NULL;
+
+  g_set_object (&self->holder, holder);
+  hdy_header_bar_set_subtitle (self->header_bar, cd_holder_get_name (holder));
+  /* Translators: under the list of certificates: the holder's name and masked ID number. */
+  holder_text = g_strdup_printf (_("%s, ID number %s"), cd_holder_get_name (holder),
+                                 cd_holder_get_id_number_masked (holder));
+  gtk_label_set_text (self->holder_label, holder_text);
+  cd_sign_in_page_set_busy (self->sign_in_page, NULL);
+  set_signed_in_actions (self, TRUE);
+
+  if (cd_holder_get_notice_accepted (holder))
+    load_certificates (self);
+  else
+    load_notice (self);
+}
+
+static void
+sign_in_cb (GObject      *source_object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  CdWindow *self;
+  g_autoptr(CdHolder) holder = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = NULL;
+  CdClient *client = CD_CLIENT (source_object);
+
+  holder = cd_client_sign_in_finish (client, result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = CD_WINDOW (user_data);
+  password = g_steal_pointer (&self->pending_password);
+  cd_sign_in_page_set_busy (self->sign_in_page, NULL);
+
+  if (holder == NULL)
+    {
+      wipe_password (&password);
+      show_banner (self, GTK_MESSAGE_ERROR, error->message);
+      show_page (self, PAGE_SIGN_IN);
+      return;
+    }
+
+  cd_sign_in_page_clear_password (self->sign_in_page);
+  if (self->keyring != NULL && self->pending_credentials != CD_WINDOW_CREDENTIALS_NONE)
+    {
+      CdKeyringPersistence persistence = self->pending_credentials == CD_WINDOW_CREDENTIALS_REMEMBER
+                                         ? CD_KEYRING_REMEMBER : CD_KEYRING_SESSION_ONLY;
+
+      /* The client signs in again with it when the token expires. */
+      cd_client_set_keyring (client, self->keyring);
+      queue_keyring_write (self, KEYRING_WRITE_PASSWORD, cd_client_get_id_number (client), password,
+                           persistence);
+      keep_token (self);
+    }
+  wipe_password (&password);
+
+  signed_in (self, holder);
+}
+
+static void
+sign_in_page_sign_in_cb (CdWindow   *self,
+                         const char *id_number,
+                         const char *password,
+                         gboolean    remember)
+{
+  if (self->client == NULL)
+    return;
+
+  cd_window_sign_in (self, id_number, password,
+                     remember ? CD_WINDOW_CREDENTIALS_REMEMBER : CD_WINDOW_CREDENTIALS_SESSION_ONLY);
+}
+
+static void
+holder_cb (GObject      *source_object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  CdWindow *self;
+  g_autoptr(CdHolder) holder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  holder = cd_client_get_holder_finish (CD_CLIENT (source_object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = CD_WINDOW (user_data);
+  if (holder == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s says why, e.g. that the service cannot be reached. */
+      message = g_strdup_printf (_("You could not be signed in automatically. %s"), error->message);
+      show_sign_in (self, message);
+      return;
+    }
+
+  keep_token (self);
+  signed_in (self, holder);
+}
+
+static void
+remembered_token_cb (GObject      *source_object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  CdWindow *self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *id_number = NULL;
+
+  token = cd_keyring_lookup_token_finish (CD_KEYRING (source_object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* Without a token the client signs in with the remembered password. */
+  self = CD_WINDOW (user_data);
+  g_free (self->kept_token);
+  self->kept_token = g_strdup (token);
+  id_number = cd_sign_in_page_dup_id_number (self->sign_in_page);
+  cd_client_set_session (self->client, id_number, token);
+  cd_client_set_keyring (self->client, self->keyring);
+  cd_client_get_holder_async (self->client, self->cancellable, holder_cb, self);
+}
+
+static void
+remembered_account_cb (GObject      *source_object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  CdWindow *self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id_number = NULL;
+
+  id_number = cd_keyring_lookup_remembered_account_finish (CD_KEYRING (source_object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = CD_WINDOW (user_data);
+  if (id_number == NULL)
+    {
+      /* Nothing remembered, or no keyring: the holder signs in. */
+      if (error != NULL)
+        g_debug ("No remembered account: %s", error->message);
+      show_sign_in (self, NULL);
+      return;
+    }
+
+  cd_sign_in_page_set_id_number (self->sign_in_page, id_number);
+  cd_keyring_lookup_token_async (self->keyring, get_service (self), id_number, self->cancellable,
+                                 remembered_token_cb, self);
+}
+
+static void
+retry_button_clicked_cb (CdWindow *self)
+{
+  RetryFunc retry = self->retry_func;
+
+  hide_banner (self);
+  if (retry != NULL)
+    retry (self);
+}
+
+static void
+banner_response_cb (CdWindow *self,
+                    int       response_id)
+{
+  if (response_id == GTK_RESPONSE_CLOSE)
+    hide_banner (self);
+}
+
+static void
+sign_out_cb (GObject      *source_object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Signed out locally either way; the token is gone from the client. */
+  if (!cd_client_sign_out_finish (CD_CLIENT (source_object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("The service did not confirm signing out: %s", error->message);
+}
+
+static void
+sign_out_activated_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  CdWindow *self = CD_WINDOW (user_data);
+  g_autofree char *id_number = NULL;
+
+  if (self->client == NULL || cd_client_get_id_number (self->client) == NULL)
+    return;
+
+  /* Whatever runs for this holder stops. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  wipe_password (&self->pending_password);
+
+  id_number = g_strdup (cd_client_get_id_number (self->client));
+  if (cd_client_get_token (self->client) != NULL)
+    cd_client_sign_out_async (self->client, self->cancellable, sign_out_cb, NULL);
+  /* Signing out forgets the password too: otherwise the next start signs in again. */
+  queue_keyring_write (self, KEYRING_WRITE_FORGET, id_number, NULL, CD_KEYRING_SESSION_ONLY);
+
+  cd_client_set_keyring (self->client, NULL);
+  hide_banner (self);
+  show_sign_in (self, NULL);
+  cd_sign_in_page_set_id_number (self->sign_in_page, id_number);
+  cd_sign_in_page_focus (self->sign_in_page);
+}
+
+static void
+refresh_activated_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  CdWindow *self = CD_WINDOW (user_data);
+
+  if (self->holder == NULL)
+    return;
+
+  hide_banner (self);
+  load_certificates (self);
+}
+
+static const GActionEntry window_actions[] = {
+  { "sign-out", sign_out_activated_cb, NULL, NULL, NULL },
+  { "refresh", refresh_activated_cb, NULL, NULL, NULL },
+};
+
+static void
+cd_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  CdWindow *self = CD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+    case PROP_KEYRING:
+      g_value_set_object (value, self->keyring);
+      break;
+    case PROP_KEYRING_BUSY:
+      g_value_set_boolean (value, cd_window_get_keyring_busy (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cd_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  CdWindow *self = CD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      cd_window_set_client (self, g_value_get_object (value));
+      break;
+    case PROP_KEYRING:
+      cd_window_set_keyring (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cd_window_dispose (GObject *object)
+{
+  CdWindow *self = CD_WINDOW (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->keyring_cancellable != NULL)
+    g_cancellable_cancel (self->keyring_cancellable);
+  g_clear_object (&self->keyring_cancellable);
+  g_queue_clear_full (&self->keyring_writes, (GDestroyNotify) keyring_write_free);
+  wipe_password (&self->pending_password);
+  g_clear_object (&self->holder);
+  g_clear_object (&self->notice);
+  g_clear_object (&self->client);
+  g_clear_object (&self->keyring);
+
+  G_OBJECT_CLASS (cd_window_parent_class)->dispose (object);
+}
+
+static void
+cd_window_finalize (GObject *object)
+{
+  CdWindow *self = CD_WINDOW (object);
+
+  g_free (self->kept_token);
+
+  G_OBJECT_CLASS (cd_window_parent_class)->finalize (object);
+}
+
+static void
+cd_window_class_init (CdWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = cd_window_get_property;
+  object_class->set_property = cd_window_set_property;
+  object_class->dispose = cd_window_dispose;
+  object_class->finalize = cd_window_finalize;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", "Client", "The service client",
+                         CD_TYPE_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_KEYRING] =
+    g_param_spec_object ("keyring", "Keyring", "Where passwords and tokens are kept",
+                         CD_TYPE_KEYRING,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_KEYRING_BUSY] =
+    g_param_spec_boolean ("keyring-busy", "Keyring busy", "Whether passwords or tokens are being written",
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (CD_TYPE_CERTIFICATE_LIST);
+  g_type_ensure (CD_TYPE_SIGN_IN_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/certdesk/CertDesk/ui/cd-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, banner_icon);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, refresh_button);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, loading_label);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, notice_title_label);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, notice_body_label);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, accept_button);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, certificate_list);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, holder_label);
+  gtk_widget_class_bind_template_callback (widget_class, sign_in_page_sign_in_cb);
+  gtk_widget_class_bind_template_callback (widget_class, accept_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, retry_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, banner_response_cb);
+}
+
+static void
+cd_window_init (CdWindow *self)
+{
+  static gsize css_loaded = 0;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  if (g_once_init_enter (&css_loaded))
+    {
+      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+      gtk_css_provider_load_from_resource (provider, "/io/github/certdesk/CertDesk/ui/style.css");
+      gtk_style_context_add_provider_for_screen (gtk_widget_get_screen (GTK_WIDGET (self)),
+                                                 GTK_STYLE_PROVIDER (provider),
+                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      g_once_init_leave (&css_loaded, 1);
+    }
+
+  self->cancellable = g_cancellable_new ();
+  self->keyring_cancellable = g_cancellable_new ();
+  g_queue_init (&self->keyring_writes);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions, G_N_ELEMENTS (window_actions),
+                                   self);
+  set_signed_in_actions (self, FALSE);
+  show_page (self, PAGE_SIGN_IN);
+}
+
+CdWindow *
+cd_window_new (GtkApplication *application)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+
+  return g_object_new (CD_TYPE_WINDOW, "application", application, NULL);
+}
+
+CdClient *
+cd_window_get_client (CdWindow *self)
+{
+  g_return_val_if_fail (CD_IS_WINDOW (self), NULL);
+
+  return self->client;
+}
+
+void
+cd_window_set_client (CdWindow *self,
+                      CdClient *client)
+{
+  g_return_if_fail (CD_IS_WINDOW (self));
+  g_return_if_fail (client == NULL || CD_IS_CLIENT (client));
+
+  if (!g_set_object (&self->client, client))
+    return;
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+}
+
+CdKeyring *
+cd_window_get_keyring (CdWindow *self)
+{
+  g_return_val_if_fail (CD_IS_WINDOW (self), NULL);
+
+  return self->keyring;
+}
+
+void
+cd_window_set_keyring (CdWindow  *self,
+                       CdKeyring *keyring)
+{
+  g_return_if_fail (CD_IS_WINDOW (self));
+  g_return_if_fail (keyring == NULL || CD_IS_KEYRING (keyring));
+
+  if (!g_set_object (&self->keyring, keyring))
+    return;
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEYRING]);
+}
+
+void
+cd_window_restore_session (CdWindow *self)
+{
+  g_return_if_fail (CD_IS_WINDOW (self));
+  g_return_if_fail (self->client != NULL);
+
+  if (self->keyring == NULL)
+    {
+      show_sign_in (self, NULL);
+      return;
+    }
+
+  show_loading (self, _("Signing in…"), FALSE, NULL);
+  cd_keyring_lookup_remembered_account_async (self->keyring, get_service (self), self->cancellable,
+                                              remembered_account_cb, self);
+}
+
+void
+cd_window_sign_in (CdWindow            *self,
+                   const char          *id_number,
+                   const char          *password,
+                   CdWindowCredentials  credentials)
+{
+  g_return_if_fail (CD_IS_WINDOW (self));
+  g_return_if_fail (self->client != NULL);
+  g_return_if_fail (id_number != NULL && password != NULL);
+
+  if (self->pending_password != NULL)
+    return;
+
+  hide_banner (self);
+  forget_holder (self);
+  self->pending_password = g_strdup (password);
+  self->pending_credentials = credentials;
+  cd_sign_in_page_set_id_number (self->sign_in_page, id_number);
+  cd_sign_in_page_set_busy (self->sign_in_page, _("Signing in…"));
+  show_page (self, PAGE_SIGN_IN);
+  cd_client_sign_in_async (self->client, id_number, password, self->cancellable, sign_in_cb, self);
+}
+
+void
+cd_window_show_progress (CdWindow   *self,
+                         const char *message)
+{
+  g_return_if_fail (CD_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  hide_banner (self);
+  show_loading (self, message, FALSE, NULL);
+}
+
+void
+cd_window_show_error (CdWindow   *self,
+                      const char *message)
+{
+  const char *page;
+
+  g_return_if_fail (CD_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  /* Without a service there is nothing to sign in to: the message stays in the middle. */
+  page = gtk_stack_get_visible_child_name (self->stack);
+  if (self->client == NULL)
+    show_loading (self, _("The certificate service is not available."), TRUE, NULL);
+  else if (g_strcmp0 (page, PAGE_LOADING) == 0)
+    show_sign_in (self, NULL);
+  show_banner (self, GTK_MESSAGE_ERROR, message);
+}
+
+/* Whether passwords or tokens are still being written to the keyring. */
+gboolean
+cd_window_get_keyring_busy (CdWindow *self)
+{
+  g_return_val_if_fail (CD_IS_WINDOW (self), FALSE);
+
+  return !g_queue_is_empty (&self->keyring_writes);
+}

@@ -1,0 +1,822 @@
+/* The desktop client's window, driven in-process against the real certdesk-server on a
+ * private X server, bus and keyring (tests/ui-session.sh). Each step saves a screenshot
+ * of the window into $CERTDESK_SCREENSHOT_DIR. */
+
+#include "config.h"
+
+#include "cd-certificate-list.h"
+#include "cd-certificate-row.h"
+#include "cd-demo-service.h"
+#include "cd-sign-in-page.h"
+#include "cd-test-service.h"
+#include "cd-window.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <handy.h>
+#include <locale.h>
+
+#define WAIT_SECONDS 30.0
+
+static const char *screenshot_dir;
+static gboolean no_secrets;
+
+typedef struct
+{
+  CdTestService *service;
+  CdClient      *client;
+  CdKeyring     *keyring;
+  CdWindow      *window;
+} Fixture;
+
+/* Running the main loop */
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void save_screenshot (CdWindow *window, const char *name);
+
+static void
+iterate (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+wait_for_at (const char *file,
+             int         line,
+             Condition   condition,
+             gpointer    data,
+             const char *what,
+             CdWindow   *window)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (WAIT_SECONDS * G_USEC_PER_SEC);
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          if (window != NULL)
+            save_screenshot (window, "timeout");
+          g_error ("%s:%d: timed out after %.0f s waiting for %s", file, line, WAIT_SECONDS, what);
+        }
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+  iterate ();
+}
+
+#define wait_for(condition, data, what, window) \
+  wait_for_at (__FILE__, __LINE__, (condition), (data), (what), (window))
+
+static gboolean
+result_is_set (gpointer data)
+{
+  GAsyncResult **result = data;
+
+  return *result != NULL;
+}
+
+static void
+result_cb (GObject      *source_object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **result)
+{
+  wait_for (result_is_set, result, "an async call", NULL);
+  return g_steal_pointer (result);
+}
+
+/* The window's widgets */
+
+static gpointer
+window_child (CdWindow   *window,
+              const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), CD_TYPE_WINDOW, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static gpointer
+page_child (CdWindow   *window,
+            const char *name)
+{
+  GtkWidget *page = window_child (window, "sign_in_page");
+  GObject *child = gtk_widget_get_template_child (page, CD_TYPE_SIGN_IN_PAGE, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static gpointer
+row_child (GtkListBoxRow *row,
+           const char    *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (row), CD_TYPE_CERTIFICATE_ROW, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static const char *
+visible_page (CdWindow *window)
+{
+  return gtk_stack_get_visible_child_name (window_child (window, "stack"));
+}
+
+typedef struct
+{
+  CdWindow   *window;
+  const char *page;
+} PageWait;
+
+static gboolean
+page_is_shown (gpointer data)
+{
+  PageWait *wait = data;
+
+  return g_strcmp0 (visible_page (wait->window), wait->page) == 0;
+}
+
+static void
+wait_for_page (CdWindow   *window,
+               const char *page)
+{
+  PageWait wait = { window, page };
+  g_autofree char *what = g_strdup_printf ("the page “%s”", page);
+
+  wait_for (page_is_shown, &wait, what, window);
+}
+
+static gboolean
+banner_is_revealed (gpointer window)
+{
+  return gtk_info_bar_get_revealed (window_child (window, "banner"));
+}
+
+static gboolean
+list_is_shown (gpointer window)
+{
+  return g_strcmp0 (visible_page (window), "certificates") == 0 &&
+         cd_certificate_list_get_n_certificates (window_child (window, "certificate_list")) > 0;
+}
+
+static gboolean
+keyring_is_idle (gpointer window)
+{
+  return !cd_window_get_keyring_busy (window);
+}
+
+static const char *
+banner_text (CdWindow *window)
+{
+  return gtk_label_get_text (window_child (window, "banner_label"));
+}
+
+static void
+assert_banner (CdWindow       *window,
+               GtkMessageType  type,
+               const char     *text)
+{
+  g_assert_true (banner_is_revealed (window));
+  g_assert_cmpint (gtk_info_bar_get_message_type (window_child (window, "banner")), ==, type);
+  g_assert_cmpstr (banner_text (window), ==, text);
+}
+
+static void
+type_credentials (CdWindow   *window,
+                  const char *id_number,
+                  const char *password,
+                  gboolean    remember)
+{
+  gtk_entry_set_text (page_child (window, "id_entry"), id_number);
+  gtk_entry_set_text (page_child (window, "password_entry"), password);
+  gtk_toggle_button_set_active (page_child (window, "remember_check"), remember);
+  iterate ();
+}
+
+static void
+click (gpointer button)
+{
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_true (gtk_widget_get_mapped (button));
+  gtk_button_clicked (button);
+}
+
+static gboolean
+count_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *frame_clock,
+                gpointer       user_data)
+{
+  guint *frames = user_data;
+
+  (*frames)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+two_frames_passed (gpointer data)
+{
+  guint *frames = data;
+
+  return *frames >= 2;
+}
+
+/* Waits until the window has been laid out and painted since the last change. */
+static void
+wait_for_frame (CdWindow *window)
+{
+  guint frames = 0;
+  guint id;
+
+  wait_for (is_mapped, window, "the window to be mapped", NULL);
+  id = gtk_widget_add_tick_callback (GTK_WIDGET (window), count_frame_cb, &frames, NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+  wait_for (two_frames_passed, &frames, "two frames", NULL);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (window), id);
+}
+
+/* Screenshots: the window drawn into an image, as it is on screen. */
+static void
+save_screenshot (CdWindow   *window,
+                 const char *name)
+{
+  static guint counter;
+  g_autofree char *file_name = NULL;
+  g_autofree char *path = NULL;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  cairo_status_t status;
+  const char *test_name = g_test_get_path ();
+  g_autofree char *test_part = g_path_get_basename (test_name != NULL && *test_name != '\0' ? test_name : "test");
+
+  wait_for_frame (window);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gtk_widget_get_allocated_width (GTK_WIDGET (window)),
+                                        gtk_widget_get_allocated_height (GTK_WIDGET (window)));
+  cr = cairo_create (surface);
+  gtk_widget_draw (GTK_WIDGET (window), cr);
+  cairo_destroy (cr);
+
+  file_name = g_strdup_printf ("%02u-%s-%s.png", ++counter, test_part, name);
+  path = g_build_filename (screenshot_dir, file_name, NULL);
+  status = cairo_surface_write_to_png (surface, path);
+  cairo_surface_destroy (surface);
+  g_assert_cmpint (status, ==, CAIRO_STATUS_SUCCESS);
+  g_test_message ("screenshot: %s", path);
+}
+
+/* Only this run's pictures stay in the directory. */
+static void
+remove_old_screenshots (void)
+{
+  g_autoptr(GDir) dir = g_dir_open (screenshot_dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      if (g_str_has_suffix (name, ".png"))
+        {
+          g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
+
+          g_unlink (path);
+        }
+    }
+}
+
+/* Accessibility: every control the holder can reach on screen has a name. */
+static void
+collect_unnamed (GtkWidget *widget,
+                 gpointer   user_data)
+{
+  GString *unnamed = user_data;
+
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  if ((GTK_IS_BUTTON (widget) || GTK_IS_ENTRY (widget) || GTK_IS_LIST_BOX_ROW (widget)) &&
+      gtk_widget_get_can_focus (widget))
+    {
+      const char *name = atk_object_get_name (gtk_widget_get_accessible (widget));
+
+      if (name == NULL || *name == '\0')
+        g_string_append_printf (unnamed, " %s(%s)", G_OBJECT_TYPE_NAME (widget),
+                                gtk_buildable_get_name (GTK_BUILDABLE (widget)));
+    }
+
+  if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), collect_unnamed, unnamed);
+}
+
+static void
+assert_accessible_names (CdWindow *window)
+{
+  g_autoptr(GString) unnamed = g_string_new (NULL);
+
+  gtk_container_forall (GTK_CONTAINER (window), collect_unnamed, unnamed);
+  if (unnamed->len > 0)
+    g_error ("controls without an accessible name on the page “%s”:%s", visible_page (window), unnamed->str);
+}
+
+/* Fixtures */
+
+static CdWindow *
+new_window (CdClient  *client,
+            CdKeyring *keyring)
+{
+  CdWindow *window = cd_window_new (NULL);
+
+  cd_window_set_client (window, client);
+  cd_window_set_keyring (window, keyring);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->service = cd_test_service_start ("--demo", NULL);
+  fixture->client = cd_client_new (fixture->service->base_url, &error);
+  g_assert_no_error (error);
+  fixture->keyring = cd_keyring_new ();
+  fixture->window = new_window (fixture->client, fixture->keyring);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  gtk_widget_destroy (GTK_WIDGET (fixture->window));
+  iterate ();
+  g_clear_object (&fixture->client);
+  g_clear_object (&fixture->keyring);
+  g_clear_pointer (&fixture->service, cd_test_service_free);
+}
+
+static char *
+remembered_account (CdKeyring  *keyring,
+                    const char *service)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *pending = NULL;
+
+  cd_keyring_lookup_remembered_account_async (keyring, service, NULL, result_cb, &pending);
+  result = wait_result (&pending);
+  return cd_keyring_lookup_remembered_account_finish (keyring, result, NULL);
+}
+
+/* Sign-in page */
+
+static void
+test_id_number_checks (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  CdWindow *window = fixture->window;
+  GtkLabel *problem = page_child (window, "id_problem_label");
+  GtkWidget *id_entry = page_child (window, "id_entry");
+  GtkWidget *button = page_child (window, "sign_in_button");
+
+  cd_window_restore_session (window);
+  wait_for_page (window, "sign-in");
+  g_assert_false (banner_is_revealed (window));
+  g_assert_false (gtk_widget_is_sensitive (button));
+  save_screenshot (window, "empty");
+  assert_accessible_names (window);
+
+  /* Typing: a hint while a resident ID number is incomplete, not an error. */
+  type_credentials (window, "11010519900307123", "a password", FALSE);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (problem)));
+  g_assert_nonnull (strstr (gtk_label_get_text (problem), "18"));
+  g_assert_false (gtk_style_context_has_class (gtk_widget_get_style_context (id_entry), "error"));
+
+  /* A wrong check character is an error, and signing in is not possible. */
+  type_credentials (window, "110105199003071238", "a password", FALSE);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (problem)));
+  g_assert_cmpstr (gtk_label_get_text (problem), ==,
+                   _("This resident ID number is mistyped: its last character does not match the others."));
+  g_assert_true (gtk_style_context_has_class (gtk_widget_get_style_context (id_entry), "error"));
+  g_assert_false (gtk_widget_is_sensitive (button));
+  g_assert_cmpstr (atk_object_get_description (gtk_widget_get_accessible (id_entry)), ==,
+                   gtk_label_get_text (problem));
+  save_screenshot (window, "wrong-check-digit");
+
+  /* An impossible birth date. */
+  type_credentials (window, "110105199013071232", "a password", FALSE);
+  g_assert_cmpstr (gtk_label_get_text (problem), ==,
+                   _("This is not a resident ID number: the region or the birth date in it is not valid."));
+  g_assert_false (gtk_widget_is_sensitive (button));
+
+  /* Punctuation. */
+  type_credentials (window, "1101-0519", "a password", FALSE);
+  g_assert_cmpstr (gtk_label_get_text (problem), ==, _("An ID number has only letters and digits."));
+  g_assert_false (gtk_widget_is_sensitive (button));
+
+  /* A passport number is fine. */
+  type_credentials (window, "E12345678", "a password", FALSE);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (problem)));
+  g_assert_true (gtk_widget_is_sensitive (button));
+
+  /* A valid resident ID number, with a lower-case x and spaces. */
+  type_credentials (window, "11010519900307101x", "", FALSE);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (problem)));
+  g_assert_false (gtk_widget_is_sensitive (button));
+  type_credentials (window, " 110105 19900307101X ", "a password", FALSE);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (problem)));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  save_screenshot (window, "valid");
+}
+
+/* Sign-in → notice → certificates, then an automatic sign-in and signing out. */
+static void
+test_sign_in_flow (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  CdWindow *window = fixture->window;
+  const char *service = fixture->service->base_url;
+  GtkListBox *list_box;
+  g_autoptr(CdClient) client2 = NULL;
+  g_autofree char *remembered = NULL;
+  CdWindow *window2;
+  const char *expected_cert_nos[] = { "AQ2021110105000123", "YS2019110105004567", "JZ2016110105007890" };
+  const char *expected_status[] = { _("Valid"), _("Valid"), _("Revoked") };
+
+  cd_window_restore_session (window);
+  wait_for_page (window, "sign-in");
+
+  /* A wrong password: the error is in the window. */
+  type_credentials (window, CD_TEST_DEMO_ID_NUMBER, "not-the-password", TRUE);
+  click (page_child (window, "sign_in_button"));
+  wait_for (banner_is_revealed, window, "the error banner", window);
+  assert_banner (window, GTK_MESSAGE_ERROR, _("The ID number or the password is wrong."));
+  g_assert_cmpstr (visible_page (window), ==, "sign-in");
+  g_assert_true (gtk_widget_has_focus (page_child (window, "password_entry")));
+  save_screenshot (window, "wrong-password");
+
+  /* The right one, with Enter in the password field: the notice comes first. */
+  type_credentials (window, CD_TEST_DEMO_ID_NUMBER, CD_TEST_DEMO_PASSWORD, TRUE);
+  gtk_widget_activate (page_child (window, "password_entry"));
+  wait_for_page (window, "notice");
+  g_assert_false (banner_is_revealed (window));
+  g_assert_cmpstr (gtk_label_get_text (window_child (window, "notice_title_label")), ==, "服务须知");
+  g_assert_cmpstr (gtk_entry_get_text (page_child (window, "password_entry")), ==, "");
+  g_assert_true (gtk_widget_has_focus (window_child (window, "accept_button")));
+  save_screenshot (window, "notice");
+  assert_accessible_names (window);
+
+  click (window_child (window, "accept_button"));
+  wait_for (list_is_shown, window, "the certificate list", window);
+  g_assert_false (banner_is_revealed (window));
+
+  /* Valid certificates first, then by date of issue, newest first. */
+  list_box = (GtkListBox *) gtk_widget_get_template_child (window_child (window, "certificate_list"), CD_TYPE_CERTIFICATE_LIST,
+                                            "list_box");
+  g_assert_cmpuint (cd_certificate_list_get_n_certificates (window_child (window, "certificate_list")), ==, 3);
+  for (int i = 0; i < 3; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (list_box, i);
+      CdCertificate *certificate = cd_certificate_row_get_certificate (CD_CERTIFICATE_ROW (row));
+      const char *accessible = atk_object_get_name (gtk_widget_get_accessible (GTK_WIDGET (row)));
+
+      g_assert_cmpstr (cd_certificate_get_cert_no (certificate), ==, expected_cert_nos[i]);
+      g_assert_cmpstr (gtk_label_get_text (row_child (row, "status_label")), ==, expected_status[i]);
+      g_assert_cmpstr (gtk_label_get_text (row_child (row, "annotation_label")), ==, _("Not annotated"));
+      g_assert_nonnull (strstr (gtk_label_get_text (row_child (row, "details_label")), expected_cert_nos[i]));
+      g_assert_nonnull (strstr (accessible, expected_status[i]));
+      g_assert_nonnull (strstr (accessible, cd_certificate_get_qualification (certificate)));
+    }
+  g_assert_cmpstr (gtk_label_get_text (row_child (gtk_list_box_get_row_at_index (list_box, 0), "qualification_label")),
+                   ==, "注册安全工程师");
+  save_screenshot (window, "certificates");
+  assert_accessible_names (window);
+
+  /* "Remember me" kept the account in the keyring. */
+  wait_for (keyring_is_idle, window, "the keyring writes", window);
+  remembered = remembered_account (fixture->keyring, service);
+  g_assert_cmpstr (remembered, ==, CD_TEST_DEMO_ID_NUMBER);
+
+  /* Next start: signed in from the keyring, nothing typed. */
+  client2 = cd_client_new (service, NULL);
+  window2 = new_window (client2, fixture->keyring);
+  cd_window_restore_session (window2);
+  wait_for (list_is_shown, window2, "the certificate list after an automatic sign-in", window2);
+  g_assert_cmpstr (visible_page (window2), ==, "certificates");
+  g_assert_false (banner_is_revealed (window2));
+  g_assert_cmpuint (cd_certificate_list_get_n_certificates (window_child (window2, "certificate_list")), ==, 3);
+  save_screenshot (window2, "automatic-sign-in");
+
+  /* Signing out forgets the password: the next start asks for it. */
+  g_action_group_activate_action (G_ACTION_GROUP (window2), "sign-out", NULL);
+  wait_for_page (window2, "sign-in");
+  g_clear_pointer (&remembered, g_free);
+  wait_for (keyring_is_idle, window2, "forgetting the password", window2);
+  remembered = remembered_account (fixture->keyring, service);
+  g_assert_null (remembered);
+  g_assert_cmpstr (gtk_entry_get_text (page_child (window2, "id_entry")), ==, CD_TEST_DEMO_ID_NUMBER);
+  save_screenshot (window2, "signed-out");
+  gtk_widget_destroy (GTK_WIDGET (window2));
+}
+
+/* Five failures lock the ID number; the sixth sign-in is refused with a wait time. */
+static void
+test_throttled (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  CdWindow *window = fixture->window;
+  g_autofree char *expected = NULL;
+
+  cd_window_restore_session (window);
+  wait_for_page (window, "sign-in");
+
+  for (int i = 0; i < 6; i++)
+    {
+      type_credentials (window, CD_TEST_DEMO_ID_NUMBER, i < 5 ? "not-the-password" : CD_TEST_DEMO_PASSWORD, FALSE);
+      click (page_child (window, "sign_in_button"));
+      wait_for (banner_is_revealed, window, "the error banner", window);
+      if (i < 5)
+        {
+          assert_banner (window, GTK_MESSAGE_ERROR, _("The ID number or the password is wrong."));
+          gtk_info_bar_response (window_child (window, "banner"), GTK_RESPONSE_CLOSE);
+          g_assert_false (banner_is_revealed (window));
+        }
+    }
+
+  expected = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "Too many failed sign-ins for this ID number. "
+                                           "Please try again in %d minute.",
+                                           "Too many failed sign-ins for this ID number. "
+                                           "Please try again in %d minutes.",
+                                           15),
+                              15);
+  assert_banner (window, GTK_MESSAGE_ERROR, expected);
+  g_assert_cmpstr (visible_page (window), ==, "sign-in");
+  save_screenshot (window, "throttled");
+}
+
+/* A service that does not answer: the window says so. */
+static void
+test_unreachable (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(CdClient) client = NULL;
+  g_autoptr(CdClient) probe = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdHolder) holder = NULL;
+  GAsyncResult *pending = NULL;
+  CdWindow *window;
+  g_autofree char *url = g_strdup (fixture->service->base_url);
+
+  g_assert_true (cd_test_service_stop (fixture->service, NULL));
+
+  /* What the core says about it… */
+  probe = cd_client_new (url, NULL);
+  cd_client_sign_in_async (probe, CD_TEST_DEMO_ID_NUMBER, CD_TEST_DEMO_PASSWORD, NULL, result_cb, &pending);
+  result = wait_result (&pending);
+  holder = cd_client_sign_in_finish (probe, result, &error);
+  g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NETWORK);
+
+  /* …is what the window shows. */
+  client = cd_client_new (url, NULL);
+  window = new_window (client, fixture->keyring);
+  cd_window_restore_session (window);
+  wait_for_page (window, "sign-in");
+  type_credentials (window, CD_TEST_DEMO_ID_NUMBER, CD_TEST_DEMO_PASSWORD, FALSE);
+  click (page_child (window, "sign_in_button"));
+  wait_for (banner_is_revealed, window, "the error banner", window);
+  assert_banner (window, GTK_MESSAGE_ERROR, error->message);
+  g_assert_cmpstr (visible_page (window), ==, "sign-in");
+  save_screenshot (window, "unreachable");
+  gtk_widget_destroy (GTK_WIDGET (window));
+}
+
+/* The service goes away after signing in: the page stays, the banner says why. */
+static void
+test_service_gone (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  CdWindow *window = fixture->window;
+
+  cd_window_restore_session (window);
+  wait_for_page (window, "sign-in");
+  type_credentials (window, CD_TEST_DEMO_ID_NUMBER, CD_TEST_DEMO_PASSWORD, FALSE);
+  click (page_child (window, "sign_in_button"));
+  wait_for_page (window, "notice");
+
+  g_assert_true (cd_test_service_stop (fixture->service, NULL));
+  click (window_child (window, "accept_button"));
+  wait_for (banner_is_revealed, window, "the error banner", window);
+  g_assert_cmpint (gtk_info_bar_get_message_type (window_child (window, "banner")), ==, GTK_MESSAGE_ERROR);
+  g_assert_cmpstr (visible_page (window), ==, "notice");
+  g_assert_true (gtk_widget_is_sensitive (window_child (window, "accept_button")));
+  save_screenshot (window, "service-gone");
+}
+
+/* Without a Secret Service: signing in works, and a warning says the password was not kept. */
+static void
+test_no_keyring (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  CdWindow *window = fixture->window;
+
+  cd_window_restore_session (window);
+  wait_for_page (window, "sign-in");
+  g_assert_false (banner_is_revealed (window));
+
+  /* Not asked to remember: nothing to warn about. */
+  type_credentials (window, CD_TEST_DEMO_ID_NUMBER, CD_TEST_DEMO_PASSWORD, FALSE);
+  click (page_child (window, "sign_in_button"));
+  wait_for_page (window, "notice");
+  wait_for (keyring_is_idle, window, "the keyring writes", window);
+  g_assert_false (banner_is_revealed (window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "sign-out", NULL);
+  wait_for_page (window, "sign-in");
+  wait_for (keyring_is_idle, window, "the keyring writes", window);
+  g_assert_false (banner_is_revealed (window));
+
+  type_credentials (window, CD_TEST_DEMO_ID_NUMBER, CD_TEST_DEMO_PASSWORD, TRUE);
+  click (page_child (window, "sign_in_button"));
+  wait_for_page (window, "notice");
+  wait_for (banner_is_revealed, window, "the keyring warning", window);
+  g_assert_cmpint (gtk_info_bar_get_message_type (window_child (window, "banner")), ==, GTK_MESSAGE_WARNING);
+  g_assert_cmpstr (banner_text (window), ==,
+                   _("No keyring is available on this computer, so your password was not remembered. "
+                     "You can still sign in without remembering it."));
+  save_screenshot (window, "no-keyring");
+
+  click (window_child (window, "accept_button"));
+  wait_for (list_is_shown, window, "the certificate list", window);
+  save_screenshot (window, "certificates");
+}
+
+/* The demo service of `certdesk --demo`: started, signed in to without the keyring,
+ * stopped with nothing left behind. */
+static void
+test_demo_service (void)
+{
+  g_autoptr(CdDemoService) demo = cd_demo_service_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdClient) client = NULL;
+  g_autoptr(CdKeyring) keyring = cd_keyring_new ();
+  g_autofree char *url = NULL;
+  g_autofree char *remembered = NULL;
+  GAsyncResult *pending = NULL;
+  CdWindow *window;
+
+  cd_demo_service_start_async (demo, NULL, result_cb, &pending);
+  result = wait_result (&pending);
+  g_assert_true (cd_demo_service_start_finish (demo, result, &error));
+  g_assert_no_error (error);
+  url = g_strdup (cd_demo_service_get_base_url (demo));
+  g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
+
+  client = cd_client_new (url, &error);
+  g_assert_no_error (error);
+  window = cd_window_new (NULL);
+  cd_window_set_client (window, client);
+  gtk_window_present (GTK_WINDOW (window));
+  cd_window_sign_in (window, CD_DEMO_SERVICE_ID_NUMBER, CD_DEMO_SERVICE_PASSWORD, CD_WINDOW_CREDENTIALS_NONE);
+  wait_for_page (window, "notice");
+  click (window_child (window, "accept_button"));
+  wait_for (list_is_shown, window, "the demo holder's certificates", window);
+  save_screenshot (window, "demo");
+  gtk_widget_destroy (GTK_WIDGET (window));
+
+  /* Nothing of the demo in the keyring. */
+  if (!no_secrets)
+    {
+      remembered = remembered_account (keyring, url);
+      g_assert_null (remembered);
+    }
+
+  cd_demo_service_stop (demo);
+  g_assert_null (cd_demo_service_get_base_url (demo));
+  {
+    g_autoptr(CdClient) probe = cd_client_new (url, NULL);
+    g_autoptr(CdHolder) holder = NULL;
+
+    cd_client_sign_in_async (probe, CD_DEMO_SERVICE_ID_NUMBER, CD_DEMO_SERVICE_PASSWORD, NULL, result_cb, &pending);
+    g_clear_object (&result);
+    result = wait_result (&pending);
+    holder = cd_client_sign_in_finish (probe, result, &error);
+    g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NETWORK);
+  }
+}
+
+/* A demo service that cannot start: the window says so, and offers no sign-in to nowhere. */
+static void
+test_demo_service_fails (void)
+{
+  g_autoptr(CdDemoService) demo = cd_demo_service_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved_binary = g_strdup (g_getenv ("CERTDESK_SERVER_BINARY"));
+  GAsyncResult *pending = NULL;
+  CdWindow *window;
+
+  /* A program that exits at once without saying where it listens. */
+  g_setenv ("CERTDESK_SERVER_BINARY", "/bin/false", TRUE);
+  cd_demo_service_start_async (demo, NULL, result_cb, &pending);
+  result = wait_result (&pending);
+  g_assert_false (cd_demo_service_start_finish (demo, result, &error));
+  g_assert_error (error, CD_DEMO_SERVICE_ERROR, CD_DEMO_SERVICE_ERROR_FAILED);
+  g_setenv ("CERTDESK_SERVER_BINARY", saved_binary, TRUE);
+  g_assert_null (cd_demo_service_get_base_url (demo));
+
+  window = cd_window_new (NULL);
+  cd_window_show_progress (window, _("Starting the demo service…"));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (visible_page (window), ==, "loading");
+  cd_window_show_error (window, error->message);
+  assert_banner (window, GTK_MESSAGE_ERROR, error->message);
+  g_assert_cmpstr (visible_page (window), ==, "loading");
+  g_assert_cmpstr (gtk_label_get_text (window_child (window, "loading_label")), ==,
+                   _("The certificate service is not available."));
+  g_assert_false (gtk_widget_get_visible (window_child (window, "loading_spinner")));
+  save_screenshot (window, "demo-failed");
+  gtk_widget_destroy (GTK_WIDGET (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *localedir = g_getenv ("CERTDESK_LOCALEDIR");
+  const char *expect_language = g_getenv ("CERTDESK_TEST_EXPECT_LANGUAGE");
+  g_autofree char *default_dir = NULL;
+
+  /* The app's own locale set-up (src/client/main.c). */
+  setlocale (LC_ALL, "");
+  if (localedir != NULL && *localedir != '\0')
+    bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* Not G_TEST_OPTION_ISOLATE_DIRS: ui-session.sh already gives throwaway HOME and XDG
+   * dirs, and GTK needs the system's data dirs for its icons. */
+  g_test_init (&argc, &argv, NULL);
+  gtk_disable_setlocale ();
+  if (!gtk_init_check (&argc, &argv))
+    {
+      g_test_skip ("No display; run under tests/ui-session.sh");
+      return 77;
+    }
+  hdy_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  screenshot_dir = g_getenv ("CERTDESK_SCREENSHOT_DIR");
+  if (screenshot_dir == NULL || *screenshot_dir == '\0')
+    {
+      default_dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                      "screenshots", NULL);
+      screenshot_dir = default_dir;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (screenshot_dir, 0755), ==, 0);
+  remove_old_screenshots ();
+
+  /* The zh_CN run proves the window speaks Chinese. */
+  if (g_strcmp0 (expect_language, "zh_CN") == 0)
+    {
+      g_assert_cmpstr (_("Valid"), ==, "有效");
+      g_assert_cmpstr (_("Sign In to CertDesk"), ==, "登录 CertDesk");
+    }
+
+  no_secrets = g_strcmp0 (g_getenv ("KEYRING_SESSION_NO_SECRETS"), "1") == 0;
+  if (no_secrets)
+    {
+      g_test_add ("/certdesk/client-ui/no-keyring", Fixture, NULL, fixture_set_up, test_no_keyring, fixture_tear_down);
+    }
+  else
+    {
+      g_test_add ("/certdesk/client-ui/id-number-checks", Fixture, NULL, fixture_set_up, test_id_number_checks,
+                  fixture_tear_down);
+      g_test_add ("/certdesk/client-ui/sign-in-flow", Fixture, NULL, fixture_set_up, test_sign_in_flow,
+                  fixture_tear_down);
+      g_test_add ("/certdesk/client-ui/throttled", Fixture, NULL, fixture_set_up, test_throttled, fixture_tear_down);
+      g_test_add ("/certdesk/client-ui/unreachable", Fixture, NULL, fixture_set_up, test_unreachable,
+                  fixture_tear_down);
+      g_test_add ("/certdesk/client-ui/service-gone", Fixture, NULL, fixture_set_up, test_service_gone,
+                  fixture_tear_down);
+    }
+  g_test_add_func ("/certdesk/client-ui/demo-service", test_demo_service);
+  g_test_add_func ("/certdesk/client-ui/demo-service-fails", test_demo_service_fails);
+
+  return g_test_run ();
+}
