@@ -35,9 +35,10 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/certdesk-i18n-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 # The xgettext arguments of meson's i18n.gettext(preset: 'glib'); plain ngettext
-# and the other C defaults stay on as well.
+# and the other C defaults stay on as well. The language follows each file's
+# extension, so GtkBuilder .ui files are read by their translatable="yes".
 xgettext_glib () {
-  xgettext --language=C --from-code=UTF-8 --add-comments \
+  xgettext --from-code=UTF-8 --add-comments \
     --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
     --keyword=g_dcgettext:2 --keyword=g_dngettext:2,3 --keyword=g_dpgettext2:2c,3 \
     --flag=N_:1:pass-c-format --flag=C_:2:pass-c-format --flag=NC_:2:pass-c-format \
@@ -89,8 +90,9 @@ for f in $potfiles; do
 done
 
 missing=0
-candidates=$(grep -rlE '(\b_|\bN_|\bC_|\bNC_|ngettext|g_dngettext|g_dpgettext2?)[[:space:]]*\(' src \
-               --include='*.c' --include='*.h' | grep -v '^src/server/' | LC_ALL=C sort)
+candidates=$( (grep -rlE '(\b_|\bN_|\bC_|\bNC_|ngettext|g_dngettext|g_dpgettext2?)[[:space:]]*\(' src \
+                  --include='*.c' --include='*.h' | grep -v '^src/server/'
+                grep -rl 'translatable="yes"' ui --include='*.ui') | LC_ALL=C sort)
 for f in $candidates; do
   # A file counts when xgettext finds a message in it, not a mention in a comment.
   xgettext_glib -o "$tmp/one.pot" "$f" 2>"$tmp/xgettext.err" || {
