@@ -551,6 +551,226 @@ test_cancelled (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* Operations started together, as the window and the client do. */
+typedef enum
+{
+  CALL_STORE_PASSWORD,
+  CALL_LOOKUP_PASSWORD,
+  CALL_STORE_TOKEN,
+  CALL_LOOKUP_TOKEN,
+  CALL_LOOKUP_REMEMBERED_ACCOUNT,
+  CALL_CLEAR,
+} CallKind;
+
+typedef struct
+{
+  guint  n_calls;
+  guint  n_returned;
+} Calls;
+
+typedef struct
+{
+  Calls      *calls;
+  CallKind    kind;
+  guint       returned;  /* 1 for the first call to return, 2 for the next… */
+  char       *expected;  /* for lookups: the value, or NULL for none */
+  GQuark      error_domain;
+  int         error_code;
+} Call;
+
+static void
+call_cb (GObject      *source_object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Call *call = user_data;
+  CdKeyring *keyring = CD_KEYRING (source_object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+  gboolean ok = FALSE;
+
+  switch (call->kind)
+    {
+    case CALL_STORE_PASSWORD:
+      ok = cd_keyring_store_password_finish (keyring, result, &error);
+      break;
+    case CALL_LOOKUP_PASSWORD:
+      value = cd_keyring_lookup_password_finish (keyring, result, &error);
+      break;
+    case CALL_STORE_TOKEN:
+      ok = cd_keyring_store_token_finish (keyring, result, &error);
+      break;
+    case CALL_LOOKUP_TOKEN:
+      value = cd_keyring_lookup_token_finish (keyring, result, &error);
+      break;
+    case CALL_LOOKUP_REMEMBERED_ACCOUNT:
+      value = cd_keyring_lookup_remembered_account_finish (keyring, result, &error);
+      break;
+    case CALL_CLEAR:
+      ok = cd_keyring_clear_finish (keyring, result, &error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (call->error_domain != 0)
+    {
+      g_assert_error (error, call->error_domain, call->error_code);
+      g_assert_false (ok);
+      g_assert_null (value);
+    }
+  else
+    {
+      g_assert_no_error (error);
+      if (call->kind == CALL_STORE_PASSWORD || call->kind == CALL_STORE_TOKEN ||
+          call->kind == CALL_CLEAR)
+        g_assert_true (ok);
+      else
+        g_assert_cmpstr (value, ==, call->expected);
+    }
+
+  call->returned = ++call->calls->n_returned;
+}
+
+static Call *
+start_call (CdKeyring    *keyring,
+            Calls        *calls,
+            CallKind      kind,
+            const char   *secret,
+            const char   *expected,
+            GCancellable *cancellable)
+{
+  Call *call = g_new0 (Call, 1);
+
+  call->calls = calls;
+  call->kind = kind;
+  call->expected = g_strdup (expected);
+  calls->n_calls++;
+
+  switch (kind)
+    {
+    case CALL_STORE_PASSWORD:
+      cd_keyring_store_password_async (keyring, SERVICE, ID_NUMBER, secret, CD_KEYRING_REMEMBER,
+                                       cancellable, call_cb, call);
+      break;
+    case CALL_LOOKUP_PASSWORD:
+      cd_keyring_lookup_password_async (keyring, SERVICE, ID_NUMBER, cancellable, call_cb, call);
+      break;
+    case CALL_STORE_TOKEN:
+      cd_keyring_store_token_async (keyring, SERVICE, ID_NUMBER, secret, CD_KEYRING_SESSION_ONLY,
+                                    cancellable, call_cb, call);
+      break;
+    case CALL_LOOKUP_TOKEN:
+      cd_keyring_lookup_token_async (keyring, SERVICE, ID_NUMBER, cancellable, call_cb, call);
+      break;
+    case CALL_LOOKUP_REMEMBERED_ACCOUNT:
+      cd_keyring_lookup_remembered_account_async (keyring, SERVICE, cancellable, call_cb, call);
+      break;
+    case CALL_CLEAR:
+      cd_keyring_clear_async (keyring, SERVICE, ID_NUMBER, TRUE, cancellable, call_cb, call);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  return call;
+}
+
+static void
+call_free (gpointer data)
+{
+  Call *call = data;
+
+  g_free (call->expected);
+  g_free (call);
+}
+
+static void
+wait_for_calls (Calls *calls)
+{
+  while (calls->n_returned < calls->n_calls)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Searches that load items, overlapping with clearing and storing them, crash libsecret
+ * 0.20 ('!task->ever_returned'): CdKeyring runs them one after the other, in order. */
+static void
+test_overlapping (void)
+{
+  g_autoptr(CdKeyring) keyring = cd_keyring_new ();
+  g_autoptr(GPtrArray) started = g_ptr_array_new_with_free_func (call_free);
+  g_autofree char *token = NULL;
+  Calls calls = { 0, 0 };
+
+  forget_everything (keyring);
+
+  for (guint round = 0; round < 20; round++)
+    {
+      g_autofree char *password = g_strdup_printf ("password %u", round);
+      g_autofree char *round_token = g_strdup_printf ("token %u", round);
+
+      g_ptr_array_add (started, start_call (keyring, &calls, CALL_STORE_PASSWORD, password, NULL, NULL));
+      g_ptr_array_add (started, start_call (keyring, &calls, CALL_LOOKUP_REMEMBERED_ACCOUNT, NULL,
+                                            ID_NUMBER, NULL));
+      g_ptr_array_add (started, start_call (keyring, &calls, CALL_LOOKUP_PASSWORD, NULL, password, NULL));
+      g_ptr_array_add (started, start_call (keyring, &calls, CALL_CLEAR, NULL, NULL, NULL));
+      g_ptr_array_add (started, start_call (keyring, &calls, CALL_LOOKUP_PASSWORD, NULL, NULL, NULL));
+      g_ptr_array_add (started, start_call (keyring, &calls, CALL_STORE_TOKEN, round_token, NULL, NULL));
+      g_ptr_array_add (started, start_call (keyring, &calls, CALL_LOOKUP_TOKEN, NULL, round_token, NULL));
+    }
+  g_assert_cmpuint (calls.n_returned, ==, 0);
+
+  wait_for_calls (&calls);
+  for (guint i = 0; i < started->len; i++)
+    {
+      Call *call = g_ptr_array_index (started, i);
+
+      g_assert_cmpuint (call->returned, ==, i + 1);
+    }
+
+  token = lookup_token (keyring, SERVICE, ID_NUMBER, NULL);
+  g_assert_cmpstr (token, ==, "token 19");
+}
+
+/* A call cancelled while it waits for its turn returns at once, and is never run. */
+static void
+test_cancelled_queued (void)
+{
+  g_autoptr(CdKeyring) keyring = cd_keyring_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(GPtrArray) started = g_ptr_array_new_with_free_func (call_free);
+  Calls calls = { 0, 0 };
+  Call *first;
+  Call *waiting;
+  Call *already;
+  Call *last;
+
+  forget_everything (keyring);
+
+  first = start_call (keyring, &calls, CALL_STORE_PASSWORD, "first", NULL, NULL);
+  g_ptr_array_add (started, first);
+  waiting = start_call (keyring, &calls, CALL_STORE_PASSWORD, "never stored", NULL, cancellable);
+  waiting->error_domain = G_IO_ERROR;
+  waiting->error_code = G_IO_ERROR_CANCELLED;
+  g_ptr_array_add (started, waiting);
+  g_cancellable_cancel (cancelled);
+  already = start_call (keyring, &calls, CALL_STORE_TOKEN, "never stored", NULL, cancelled);
+  already->error_domain = G_IO_ERROR;
+  already->error_code = G_IO_ERROR_CANCELLED;
+  g_ptr_array_add (started, already);
+  last = start_call (keyring, &calls, CALL_LOOKUP_PASSWORD, NULL, "first", NULL);
+  g_ptr_array_add (started, last);
+  g_cancellable_cancel (cancellable);
+
+  wait_for_calls (&calls);
+  /* The cancelled ones did not wait for the first to be stored. */
+  g_assert_cmpuint (MAX (waiting->returned, already->returned), <, first->returned);
+  g_assert_cmpuint (last->returned, ==, 4);
+
+  g_assert_null (lookup_token (keyring, SERVICE, ID_NUMBER, NULL));
+}
+
 static gboolean
 file_contains (const char *path,
                const char *needle)
@@ -986,6 +1206,8 @@ main (int   argc,
       g_test_add_func ("/certdesk/keyring/clear", test_clear);
       g_test_add_func ("/certdesk/keyring/other-service-or-id", test_other_service_or_id);
       g_test_add_func ("/certdesk/keyring/cancelled", test_cancelled);
+      g_test_add_func ("/certdesk/keyring/cancelled-queued", test_cancelled_queued);
+      g_test_add_func ("/certdesk/keyring/overlapping", test_overlapping);
       g_test_add_func ("/certdesk/keyring/no-plaintext", test_no_plaintext);
       g_test_add_func ("/certdesk/keyring/locked", test_locked);
       g_test_add_func ("/certdesk/keyring/no-file-backend", test_no_file_backend);

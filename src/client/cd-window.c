@@ -27,7 +27,6 @@ struct _CdWindow
   CdHolder             *holder;
   CdNotice             *notice;
   GCancellable         *cancellable;
-  GQueue                keyring_writes;    /* (element-type KeyringWrite) the head runs */
   GCancellable         *keyring_cancellable; /* writes outlive signing out, not the window */
   char                 *kept_token;        /* the token last stored in the keyring */
   char                 *pending_password;  /* while signing in; wiped */
@@ -60,33 +59,13 @@ enum
   PROP_0,
   PROP_CLIENT,
   PROP_KEYRING,
-  PROP_KEYRING_BUSY,
   N_PROPS
 };
-
-/* Keyring writes run one at a time: libsecret 0.20 trips over its own concurrent
- * clear-and-store of items that another call is loading. */
-typedef enum
-{
-  KEYRING_WRITE_PASSWORD,
-  KEYRING_WRITE_TOKEN,
-  KEYRING_WRITE_FORGET,
-} KeyringWriteKind;
-
-typedef struct
-{
-  KeyringWriteKind      kind;
-  char                 *service;
-  char                 *id_number;
-  char                 *secret;       /* wiped */
-  CdKeyringPersistence  persistence;
-} KeyringWrite;
 
 static GParamSpec *properties[N_PROPS];
 
 static void load_notice       (CdWindow *self);
 static void load_certificates (CdWindow *self);
-static void run_keyring_write (CdWindow *self);
 static void show_banner       (CdWindow       *self,
                                GtkMessageType  type,
                                const char     *message);
@@ -99,67 +78,9 @@ wipe_password (char **password)
   g_clear_pointer (password, g_free);
 }
 
-static void
-keyring_write_free (KeyringWrite *write)
-{
-  g_free (write->service);
-  g_free (write->id_number);
-  wipe_password (&write->secret);
-  g_free (write);
-}
-
-static void
-queue_keyring_write (CdWindow             *self,
-                     KeyringWriteKind      kind,
-                     const char           *id_number,
-                     const char           *secret,
-                     CdKeyringPersistence  persistence)
-{
-  KeyringWrite *write;
-  gboolean was_busy = !g_queue_is_empty (&self->keyring_writes);
-
-  if (self->keyring == NULL || self->client == NULL || id_number == NULL)
-    return;
-
-  write = g_new0 (KeyringWrite, 1);
-  write->kind = kind;
-  write->service = g_strdup (cd_client_get_base_url (self->client));
-  write->id_number = g_strdup (id_number);
-  write->secret = g_strdup (secret);
-  write->persistence = persistence;
-  g_queue_push_tail (&self->keyring_writes, write);
-
-  if (!was_busy)
-    {
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEYRING_BUSY]);
-      run_keyring_write (self);
-    }
-}
-
-/* The head write is done: reports a password that was not remembered, runs the next. */
-static void
-keyring_write_done (CdWindow     *self,
-                    const GError *error)
-{
-  KeyringWrite *write = g_queue_pop_head (&self->keyring_writes);
-
-  g_assert (write != NULL);
-  if (error != NULL)
-    {
-      g_debug ("Keyring write %d failed: %s", write->kind, error->message);
-      /* Signing in worked; only remembering did not. Keeping it for the session is
-       * for signing in again unseen, and nothing the holder asked for. */
-      if (write->kind == KEYRING_WRITE_PASSWORD && write->persistence == CD_KEYRING_REMEMBER)
-        show_banner (self, GTK_MESSAGE_WARNING, error->message);
-    }
-  keyring_write_free (write);
-
-  if (g_queue_is_empty (&self->keyring_writes))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEYRING_BUSY]);
-  else
-    run_keyring_write (self);
-}
-
+/* Keyring writes outlive signing out, not the window; CdKeyring runs them one at a
+ * time, in order. Failing to keep a credential for the session is for signing in
+ * again unseen, and nothing the holder asked for: only logged. */
 static void
 store_password_cb (GObject      *source_object,
                    GAsyncResult *result,
@@ -168,10 +89,24 @@ store_password_cb (GObject      *source_object,
   g_autoptr(GError) error = NULL;
 
   if (!cd_keyring_store_password_finish (CD_KEYRING (source_object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Keeping the password failed: %s", error->message);
+}
+
+/* Signing in worked; only remembering the password, which the holder asked for, did not. */
+static void
+remember_password_cb (GObject      *source_object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (cd_keyring_store_password_finish (CD_KEYRING (source_object), result, &error) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  keyring_write_done (CD_WINDOW (user_data), error);
+  g_debug ("Remembering the password failed: %s", error->message);
+  show_banner (CD_WINDOW (user_data), GTK_MESSAGE_WARNING, error->message);
 }
 
 static void
@@ -182,10 +117,8 @@ store_token_cb (GObject      *source_object,
   g_autoptr(GError) error = NULL;
 
   if (!cd_keyring_store_token_finish (CD_KEYRING (source_object), result, &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  keyring_write_done (CD_WINDOW (user_data), error);
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Keeping the token failed: %s", error->message);
 }
 
 static void
@@ -196,34 +129,8 @@ forget_cb (GObject      *source_object,
   g_autoptr(GError) error = NULL;
 
   if (!cd_keyring_clear_finish (CD_KEYRING (source_object), result, &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  keyring_write_done (CD_WINDOW (user_data), error);
-}
-
-static void
-run_keyring_write (CdWindow *self)
-{
-  KeyringWrite *write = g_queue_peek_head (&self->keyring_writes);
-
-  switch (write->kind)
-    {
-    case KEYRING_WRITE_PASSWORD:
-      cd_keyring_store_password_async (self->keyring, write->service, write->id_number, write->secret,
-                                       write->persistence, self->keyring_cancellable, store_password_cb, self);
-      break;
-    case KEYRING_WRITE_TOKEN:
-      cd_keyring_store_token_async (self->keyring, write->service, write->id_number, write->secret,
-                                    write->persistence, self->keyring_cancellable, store_token_cb, self);
-      break;
-    case KEYRING_WRITE_FORGET:
-      cd_keyring_clear_async (self->keyring, write->service, write->id_number, TRUE,
-                              self->keyring_cancellable, forget_cb, self);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Forgetting the password failed: %s", error->message);
 }
 
 static void
@@ -369,14 +276,17 @@ static void
 keep_token (CdWindow *self)
 {
   const char *token = cd_client_get_token (self->client);
+  const char *id_number = cd_client_get_id_number (self->client);
 
   if (self->keyring == NULL || token == NULL || g_strcmp0 (token, self->kept_token) == 0)
     return;
 
   g_free (self->kept_token);
   self->kept_token = g_strdup (token);
-  queue_keyring_write (self, KEYRING_WRITE_TOKEN, cd_client_get_id_number (self->client), token,
-                       CD_KEYRING_SESSION_ONLY);
+  if (id_number != NULL)
+    cd_keyring_store_token_async (self->keyring, get_service (self), id_number, token,
+                                  CD_KEYRING_SESSION_ONLY, self->keyring_cancellable,
+                                  store_token_cb, NULL);
 }
 
 static void
@@ -554,13 +464,16 @@ sign_in_cb (GObject      *source_object,
   cd_sign_in_page_clear_password (self->sign_in_page);
   if (self->keyring != NULL && self->pending_credentials != CD_WINDOW_CREDENTIALS_NONE)
     {
-      CdKeyringPersistence persistence = self->pending_credentials == CD_WINDOW_CREDENTIALS_REMEMBER
-                                         ? CD_KEYRING_REMEMBER : CD_KEYRING_SESSION_ONLY;
+      gboolean remember = self->pending_credentials == CD_WINDOW_CREDENTIALS_REMEMBER;
+      const char *id_number = cd_client_get_id_number (client);
 
       /* The client signs in again with it when the token expires. */
       cd_client_set_keyring (client, self->keyring);
-      queue_keyring_write (self, KEYRING_WRITE_PASSWORD, cd_client_get_id_number (client), password,
-                           persistence);
+      if (id_number != NULL)
+        cd_keyring_store_password_async (self->keyring, get_service (self), id_number, password,
+                                         remember ? CD_KEYRING_REMEMBER : CD_KEYRING_SESSION_ONLY,
+                                         self->keyring_cancellable,
+                                         remember ? remember_password_cb : store_password_cb, self);
       keep_token (self);
     }
   wipe_password (&password);
@@ -713,7 +626,9 @@ sign_out_activated_cb (GSimpleAction *action,
   if (cd_client_get_token (self->client) != NULL)
     cd_client_sign_out_async (self->client, self->cancellable, sign_out_cb, NULL);
   /* Signing out forgets the password too: otherwise the next start signs in again. */
-  queue_keyring_write (self, KEYRING_WRITE_FORGET, id_number, NULL, CD_KEYRING_SESSION_ONLY);
+  if (self->keyring != NULL)
+    cd_keyring_clear_async (self->keyring, get_service (self), id_number, TRUE,
+                            self->keyring_cancellable, forget_cb, NULL);
 
   cd_client_set_keyring (self->client, NULL);
   hide_banner (self);
@@ -757,9 +672,6 @@ cd_window_get_property (GObject    *object,
     case PROP_KEYRING:
       g_value_set_object (value, self->keyring);
       break;
-    case PROP_KEYRING_BUSY:
-      g_value_set_boolean (value, cd_window_get_keyring_busy (self));
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -797,7 +709,6 @@ cd_window_dispose (GObject *object)
   if (self->keyring_cancellable != NULL)
     g_cancellable_cancel (self->keyring_cancellable);
   g_clear_object (&self->keyring_cancellable);
-  g_queue_clear_full (&self->keyring_writes, (GDestroyNotify) keyring_write_free);
   wipe_password (&self->pending_password);
   g_clear_object (&self->holder);
   g_clear_object (&self->notice);
@@ -836,10 +747,6 @@ cd_window_class_init (CdWindowClass *klass)
     g_param_spec_object ("keyring", "Keyring", "Where passwords and tokens are kept",
                          CD_TYPE_KEYRING,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_KEYRING_BUSY] =
-    g_param_spec_boolean ("keyring-busy", "Keyring busy", "Whether passwords or tokens are being written",
-                          FALSE,
-                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CD_TYPE_CERTIFICATE_LIST);
@@ -888,7 +795,6 @@ cd_window_init (CdWindow *self)
 
   self->cancellable = g_cancellable_new ();
   self->keyring_cancellable = g_cancellable_new ();
-  g_queue_init (&self->keyring_writes);
   g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions, G_N_ELEMENTS (window_actions),
                                    self);
   set_signed_in_actions (self, FALSE);
@@ -1012,13 +918,4 @@ cd_window_show_error (CdWindow   *self,
   else if (g_strcmp0 (page, PAGE_LOADING) == 0)
     show_sign_in (self, NULL);
   show_banner (self, GTK_MESSAGE_ERROR, message);
-}
-
-/* Whether passwords or tokens are still being written to the keyring. */
-gboolean
-cd_window_get_keyring_busy (CdWindow *self)
-{
-  g_return_val_if_fail (CD_IS_WINDOW (self), FALSE);
-
-  return !g_queue_is_empty (&self->keyring_writes);
 }

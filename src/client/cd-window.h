@@ -28,7 +28,6 @@ void        cd_window_set_client       (CdWindow            *self,
 CdKeyring  *cd_window_get_keyring      (CdWindow            *self);
 void        cd_window_set_keyring      (CdWindow            *self,
                                         CdKeyring           *keyring);
-gboolean    cd_window_get_keyring_busy (CdWindow            *self);
 /* Signs in with the account the keyring remembers for this service, or shows the
  * sign-in page when there is none. */
 void        cd_window_restore_session  (CdWindow            *self);

@@ -24,7 +24,11 @@
 
 struct _CdKeyring
 {
-  GObject parent_instance;
+  GObject  parent_instance;
+
+  GTask   *running;      /* the operation under way, if any */
+  GQueue   pending;      /* (element-type GTask) waiting for it, oldest first */
+  gboolean dispatching;  /* in run_next_operation() */
 };
 
 G_DEFINE_TYPE (CdKeyring, cd_keyring, G_TYPE_OBJECT)
@@ -45,7 +49,10 @@ typedef struct
   gulong         cancelled_id;
   GSource       *timeout_source;
   gboolean       timed_out;
+  GSource       *queued_cancel_source; /* while pending: the caller cancelling it */
 } Operation;
+
+static void operation_returned (GTask *task);
 
 static void
 operation_free (gpointer data)
@@ -54,6 +61,7 @@ operation_free (gpointer data)
 
   g_assert (op->timeout_source == NULL);
   g_assert (op->cancelled_id == 0);
+  g_assert (op->queued_cancel_source == NULL);
 
   g_clear_pointer (&op->attributes, g_hash_table_unref);
   g_free (op->label);
@@ -64,16 +72,43 @@ operation_free (gpointer data)
   g_free (op);
 }
 
+/* A running operation returns its result through one of these three, and only once. */
+static void
+finish_boolean (GTask    *task,
+                gboolean  value)
+{
+  g_task_return_boolean (task, value);
+  operation_returned (task);
+}
+
+static void
+finish_pointer (GTask          *task,
+                gpointer        value,
+                GDestroyNotify  value_free)
+{
+  g_task_return_pointer (task, value, value_free);
+  operation_returned (task);
+}
+
+/* Takes @error. */
+static void
+finish_error (GTask  *task,
+              GError *error)
+{
+  g_task_return_error (task, error);
+  operation_returned (task);
+}
+
 static void
 return_true (GTask *task)
 {
-  g_task_return_boolean (task, TRUE);
+  finish_boolean (task, TRUE);
 }
 
 static void
 return_nothing (GTask *task)
 {
-  g_task_return_pointer (task, NULL, NULL);
+  finish_pointer (task, NULL, NULL);
 }
 
 static void
@@ -190,12 +225,12 @@ return_error (GTask  *task,
 {
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_task_return_error (task, error);
+      finish_error (task, error);
       return;
     }
 
   g_debug ("Keyring: %s: %s", g_quark_to_string (error->domain), error->message);
-  g_task_return_error (task, new_keyring_error (classify_error (error)));
+  finish_error (task, new_keyring_error (classify_error (error)));
   g_error_free (error);
 }
 
@@ -241,18 +276,22 @@ service_get_cb (GObject      *source_object,
   Operation *op = g_task_get_task_data (task);
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GError) error = NULL;
+  GError *cancelled = NULL;
 
   stop_connect_guards (task);
   service = secret_service_get_finish (result, &error);
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &cancelled))
+    {
+      finish_error (task, g_steal_pointer (&cancelled));
+      return;
+    }
 
   if (service == NULL)
     {
       g_debug ("Keyring: no Secret Service%s: %s",
                op->timed_out ? " (timed out)" : "", error->message);
-      g_task_return_error (task, new_keyring_error (CD_KEYRING_ERROR_UNAVAILABLE));
+      finish_error (task, new_keyring_error (CD_KEYRING_ERROR_UNAVAILABLE));
       return;
     }
 
@@ -262,21 +301,17 @@ service_get_cb (GObject      *source_object,
 /* Makes sure, within a bounded time, that the Secret Service answers, and then runs
  * @run, whose libsecret calls find the service libsecret keeps connected. */
 static void
-start_operation (GTask         *task,
-                 Operation     *op,
-                 OperationFunc  run)
+begin_operation (GTask *task)
 {
+  Operation *op = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   const char *backend = g_getenv ("SECRET_BACKEND");
-
-  op->run = run;
-  g_task_set_task_data (task, op, operation_free);
 
   /* In a sandbox libsecret keeps secrets in a file that the Secret portal holds the key
    * to, by itself; there is no Secret Service to check. */
   if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
     {
-      run (task);
+      op->run (task);
       return;
     }
 
@@ -284,7 +319,7 @@ start_operation (GTask         *task,
   if (backend != NULL && *backend != '\0' && g_strcmp0 (backend, "service") != 0)
     {
       g_debug ("Keyring: refusing libsecret backend “%s”", backend);
-      g_task_return_error (task, new_keyring_error (CD_KEYRING_ERROR_UNAVAILABLE));
+      finish_error (task, new_keyring_error (CD_KEYRING_ERROR_UNAVAILABLE));
       return;
     }
 
@@ -301,6 +336,101 @@ start_operation (GTask         *task,
 }
 
 static void
+stop_queued_cancel_source (Operation *op)
+{
+  if (op->queued_cancel_source != NULL)
+    {
+      g_source_destroy (op->queued_cancel_source);
+      g_clear_pointer (&op->queued_cancel_source, g_source_unref);
+    }
+}
+
+/* A pending operation that its caller cancels returns at once, without waiting for
+ * its turn. */
+static gboolean
+queued_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  CdKeyring *self = g_task_get_source_object (task);
+  Operation *op = g_task_get_task_data (task);
+
+  stop_queued_cancel_source (op);
+  if (g_queue_remove (&self->pending, task))
+    {
+      g_task_return_error_if_cancelled (task);
+      g_object_unref (task);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_next_operation (CdKeyring *self)
+{
+  /* An operation that fails as it starts calls back in here: the loop below goes on
+   * with the next one. */
+  if (self->dispatching)
+    return;
+
+  g_object_ref (self);
+  self->dispatching = TRUE;
+  while (self->running == NULL && !g_queue_is_empty (&self->pending))
+    {
+      g_autoptr(GTask) task = g_queue_pop_head (&self->pending);
+
+      stop_queued_cancel_source (g_task_get_task_data (task));
+      if (g_task_return_error_if_cancelled (task))
+        continue;
+
+      self->running = g_object_ref (task);
+      begin_operation (task);
+    }
+  self->dispatching = FALSE;
+  g_object_unref (self);
+}
+
+/* The running operation has returned its result: the next one starts. */
+static void
+operation_returned (GTask *task)
+{
+  CdKeyring *self = g_task_get_source_object (task);
+
+  g_assert (task == self->running);
+  g_clear_object (&self->running);
+  run_next_operation (self);
+}
+
+/* Operations run one at a time, in the order they were asked for, each once the one
+ * before has returned its result: libsecret 0.20 fails an assertion
+ * ('!task->ever_returned' in g_task_return_error) when a search that loads items
+ * overlaps with another call clearing and storing them. Queueing here, not in each
+ * caller, keeps every user of CdKeyring safe. */
+static void
+start_operation (GTask         *task,
+                 Operation     *op,
+                 OperationFunc  run)
+{
+  CdKeyring *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  op->run = run;
+  g_task_set_task_data (task, op, operation_free);
+
+  if (cancellable != NULL)
+    {
+      op->queued_cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (op->queued_cancel_source, G_SOURCE_FUNC (queued_cancelled_cb),
+                             task, NULL);
+      g_source_set_priority (op->queued_cancel_source, g_task_get_priority (task));
+      g_source_attach (op->queued_cancel_source, g_task_get_context (task));
+    }
+
+  g_queue_push_tail (&self->pending, g_object_ref (task));
+  run_next_operation (self);
+}
+
+static void
 store_cb (GObject      *source_object,
           GAsyncResult *result,
           gpointer      user_data)
@@ -314,7 +444,7 @@ store_cb (GObject      *source_object,
       return;
     }
 
-  g_task_return_boolean (task, TRUE);
+  finish_boolean (task, TRUE);
 }
 
 static void
@@ -337,7 +467,7 @@ check_locked_cb (GObject      *source_object,
   if (items != NULL)
     {
       g_list_free_full (items, g_object_unref);
-      g_task_return_error (task, new_keyring_error (CD_KEYRING_ERROR_LOCKED));
+      finish_error (task, new_keyring_error (CD_KEYRING_ERROR_LOCKED));
       return;
     }
 
@@ -399,7 +529,7 @@ lookup_cb (GObject      *source_object,
     }
 
   /* Callers free with g_free(), not secret_password_free(). */
-  g_task_return_pointer (task, g_strdup (secret), free_secret);
+  finish_pointer (task, g_strdup (secret), free_secret);
   secret_password_free (secret);
 }
 
@@ -434,10 +564,10 @@ search_cb (GObject      *source_object,
     attributes = secret_retrievable_get_attributes (newest);
   g_list_free_full (items, g_object_unref);
 
-  g_task_return_pointer (task,
-                         attributes != NULL ? g_strdup (g_hash_table_lookup (attributes, ATTRIBUTE_ID_NUMBER))
-                                            : NULL,
-                         g_free);
+  finish_pointer (task,
+                  attributes != NULL ? g_strdup (g_hash_table_lookup (attributes, ATTRIBUTE_ID_NUMBER))
+                                     : NULL,
+                  g_free);
 }
 
 static void
@@ -534,13 +664,29 @@ lookup_async (CdKeyring           *self,
 }
 
 static void
+cd_keyring_finalize (GObject *object)
+{
+  CdKeyring *self = CD_KEYRING (object);
+
+  /* Each operation holds a reference to its CdKeyring until it completes. */
+  g_assert (self->running == NULL);
+  g_assert (g_queue_is_empty (&self->pending));
+
+  G_OBJECT_CLASS (cd_keyring_parent_class)->finalize (object);
+}
+
+static void
 cd_keyring_class_init (CdKeyringClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = cd_keyring_finalize;
 }
 
 static void
 cd_keyring_init (CdKeyring *self)
 {
+  g_queue_init (&self->pending);
 }
 
 CdKeyring *
