@@ -543,6 +543,28 @@ cd_json_builder_to_bytes (JsonBuilder *builder)
   return g_bytes_new_take (data, length);
 }
 
+/* Writes a string member, or null for a NULL @value. */
+void
+cd_json_builder_add_string (JsonBuilder *builder,
+                            const char  *member,
+                            const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+cd_json_builder_add_int (JsonBuilder *builder,
+                         const char  *member,
+                         gint64       value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_int_value (builder, value);
+}
+
 /* Writes an RFC 3339 string, or null for a time of 0 (not set). */
 void
 cd_json_builder_add_time (JsonBuilder *builder,

@@ -68,6 +68,12 @@ gboolean     cd_json_read_time       (JsonObject           *object,
                                       GError              **error);
 
 GBytes      *cd_json_builder_to_bytes (JsonBuilder         *builder);
+void         cd_json_builder_add_string (JsonBuilder       *builder,
+                                         const char        *member,
+                                         const char        *value);
+void         cd_json_builder_add_int  (JsonBuilder         *builder,
+                                       const char          *member,
+                                       gint64               value);
 void         cd_json_builder_add_time (JsonBuilder         *builder,
                                        const char          *member,
                                        gint64               unix_seconds);

@@ -72,15 +72,6 @@ is_date (const char *value)
 }
 
 static void
-add_string_member (JsonBuilder *builder,
-                   const char  *member,
-                   const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_add_string_value (builder, value);
-}
-
-static void
 cd_certificate_dispose (GObject *object)
 {
   CdCertificate *self = CD_CERTIFICATE (object);
@@ -370,18 +361,18 @@ cd_certificate_to_json (CdCertificate *self,
   g_return_if_fail (JSON_IS_BUILDER (builder));
 
   json_builder_begin_object (builder);
-  add_string_member (builder, "id", self->id);
-  add_string_member (builder, "cert_no", self->cert_no);
-  add_string_member (builder, "qualification", self->qualification);
-  add_string_member (builder, "specialty", self->specialty);
-  add_string_member (builder, "level", self->level);
-  add_string_member (builder, "holder_name", self->holder_name);
-  add_string_member (builder, "gender", self->gender);
-  add_string_member (builder, "id_number_masked", self->id_number_masked);
-  add_string_member (builder, "management_no", self->management_no);
-  add_string_member (builder, "issued_on", self->issued_on);
-  add_string_member (builder, "issuer", self->issuer);
-  add_string_member (builder, "status", cd_certificate_status_to_string (self->status));
+  cd_json_builder_add_string (builder, "id", self->id);
+  cd_json_builder_add_string (builder, "cert_no", self->cert_no);
+  cd_json_builder_add_string (builder, "qualification", self->qualification);
+  cd_json_builder_add_string (builder, "specialty", self->specialty);
+  cd_json_builder_add_string (builder, "level", self->level);
+  cd_json_builder_add_string (builder, "holder_name", self->holder_name);
+  cd_json_builder_add_string (builder, "gender", self->gender);
+  cd_json_builder_add_string (builder, "id_number_masked", self->id_number_masked);
+  cd_json_builder_add_string (builder, "management_no", self->management_no);
+  cd_json_builder_add_string (builder, "issued_on", self->issued_on);
+  cd_json_builder_add_string (builder, "issuer", self->issuer);
+  cd_json_builder_add_string (builder, "status", cd_certificate_status_to_string (self->status));
   json_builder_set_member_name (builder, "latest_annotation");
   if (self->latest_annotation != NULL)
     cd_annotation_to_json (self->latest_annotation, builder);

@@ -42,15 +42,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-add_string_member (JsonBuilder *builder,
-                   const char  *member,
-                   const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_add_string_value (builder, value);
-}
-
 static gboolean
 read_certificate (CdVerification  *self,
                   JsonObject      *object,
@@ -305,17 +296,17 @@ cd_verification_to_json (CdVerification *self,
 
   json_builder_set_member_name (builder, "certificate");
   json_builder_begin_object (builder);
-  add_string_member (builder, "cert_no", self->cert_no);
-  add_string_member (builder, "qualification", self->qualification);
-  add_string_member (builder, "holder_name_masked", self->holder_name_masked);
-  add_string_member (builder, "status", cd_certificate_status_to_string (self->status));
-  add_string_member (builder, "issuer", self->issuer);
+  cd_json_builder_add_string (builder, "cert_no", self->cert_no);
+  cd_json_builder_add_string (builder, "qualification", self->qualification);
+  cd_json_builder_add_string (builder, "holder_name_masked", self->holder_name_masked);
+  cd_json_builder_add_string (builder, "status", cd_certificate_status_to_string (self->status));
+  cd_json_builder_add_string (builder, "issuer", self->issuer);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "annotation");
   json_builder_begin_object (builder);
-  add_string_member (builder, "annotation_no", self->annotation_no);
-  add_string_member (builder, "state", cd_annotation_state_to_string (self->annotation_state));
+  cd_json_builder_add_string (builder, "annotation_no", self->annotation_no);
+  cd_json_builder_add_string (builder, "state", cd_annotation_state_to_string (self->annotation_state));
   cd_json_builder_add_time (builder, "valid_from", self->valid_from);
   cd_json_builder_add_time (builder, "valid_until", self->valid_until);
   json_builder_end_object (builder);

@@ -288,36 +288,15 @@ mask_name (const char *name)
 }
 
 static void
-add_string_member (JsonBuilder *builder,
-                   const char  *member,
-                   const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_int_member (JsonBuilder *builder,
-                const char  *member,
-                gint64       value)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
 add_holder (JsonBuilder           *builder,
             const CdAccountRecord *account)
 {
   g_autofree char *masked = cd_id_number_mask (account->id_number);
 
   json_builder_begin_object (builder);
-  add_string_member (builder, "name", account->name);
-  add_string_member (builder, "id_type", cd_id_type_to_string (account->id_type));
-  add_string_member (builder, "id_number_masked", masked);
+  cd_json_builder_add_string (builder, "name", account->name);
+  cd_json_builder_add_string (builder, "id_type", cd_id_type_to_string (account->id_type));
+  cd_json_builder_add_string (builder, "id_number_masked", masked);
   json_builder_set_member_name (builder, "notice_accepted");
   json_builder_add_boolean_value (builder, g_strcmp0 (account->notice_version, notice.version) == 0);
   json_builder_end_object (builder);
@@ -332,17 +311,17 @@ add_annotation (JsonBuilder              *builder,
   gboolean generated = state == CD_ANNOTATION_STATE_READY || state == CD_ANNOTATION_STATE_EXPIRED;
 
   json_builder_begin_object (builder);
-  add_string_member (builder, "id", annotation->id);
-  add_string_member (builder, "annotation_no", annotation->annotation_no);
-  add_string_member (builder, "certificate_id", annotation->certificate_id);
-  add_string_member (builder, "scenario", cd_scenario_to_string (annotation->scenario));
-  add_int_member (builder, "validity_days", annotation->validity_days);
-  add_string_member (builder, "state", cd_annotation_state_to_string (state));
+  cd_json_builder_add_string (builder, "id", annotation->id);
+  cd_json_builder_add_string (builder, "annotation_no", annotation->annotation_no);
+  cd_json_builder_add_string (builder, "certificate_id", annotation->certificate_id);
+  cd_json_builder_add_string (builder, "scenario", cd_scenario_to_string (annotation->scenario));
+  cd_json_builder_add_int (builder, "validity_days", annotation->validity_days);
+  cd_json_builder_add_string (builder, "state", cd_annotation_state_to_string (state));
   cd_json_builder_add_time (builder, "requested_at", annotation->requested_at);
   cd_json_builder_add_time (builder, "ready_at", annotation->ready_at);
   cd_json_builder_add_time (builder, "valid_from", annotation->valid_from);
   cd_json_builder_add_time (builder, "valid_until", annotation->valid_until);
-  add_string_member (builder, "verification_code", generated ? annotation->verification_code : NULL);
+  cd_json_builder_add_string (builder, "verification_code", generated ? annotation->verification_code : NULL);
   json_builder_end_object (builder);
 }
 
@@ -354,18 +333,18 @@ add_certificate (JsonBuilder               *builder,
   g_autofree char *masked = cd_id_number_mask (certificate->id_number);
 
   json_builder_begin_object (builder);
-  add_string_member (builder, "id", certificate->id);
-  add_string_member (builder, "cert_no", certificate->cert_no);
-  add_string_member (builder, "qualification", certificate->qualification);
-  add_string_member (builder, "specialty", certificate->specialty);
-  add_string_member (builder, "level", certificate->level);
-  add_string_member (builder, "holder_name", certificate->holder_name);
-  add_string_member (builder, "gender", certificate->gender);
-  add_string_member (builder, "id_number_masked", masked);
-  add_string_member (builder, "management_no", certificate->management_no);
-  add_string_member (builder, "issued_on", certificate->issued_on);
-  add_string_member (builder, "issuer", certificate->issuer);
-  add_string_member (builder, "status", cd_certificate_status_to_string (certificate->status));
+  cd_json_builder_add_string (builder, "id", certificate->id);
+  cd_json_builder_add_string (builder, "cert_no", certificate->cert_no);
+  cd_json_builder_add_string (builder, "qualification", certificate->qualification);
+  cd_json_builder_add_string (builder, "specialty", certificate->specialty);
+  cd_json_builder_add_string (builder, "level", certificate->level);
+  cd_json_builder_add_string (builder, "holder_name", certificate->holder_name);
+  cd_json_builder_add_string (builder, "gender", certificate->gender);
+  cd_json_builder_add_string (builder, "id_number_masked", masked);
+  cd_json_builder_add_string (builder, "management_no", certificate->management_no);
+  cd_json_builder_add_string (builder, "issued_on", certificate->issued_on);
+  cd_json_builder_add_string (builder, "issuer", certificate->issuer);
+  cd_json_builder_add_string (builder, "status", cd_certificate_status_to_string (certificate->status));
   json_builder_set_member_name (builder, "latest_annotation");
   if (certificate->latest_annotation != NULL)
     add_annotation (builder, certificate->latest_annotation, now);
@@ -380,9 +359,9 @@ add_quota (JsonBuilder        *builder,
            const CdQuotaState *quota)
 {
   json_builder_begin_object (builder);
-  add_int_member (builder, "limit", quota->limit);
-  add_int_member (builder, "window_days", quota->window_seconds / self->config.day_seconds);
-  add_int_member (builder, "used", quota->used);
+  cd_json_builder_add_int (builder, "limit", quota->limit);
+  cd_json_builder_add_int (builder, "window_days", quota->window_seconds / self->config.day_seconds);
+  cd_json_builder_add_int (builder, "used", quota->used);
   cd_json_builder_add_time (builder, "next_slot_at", quota->next_slot_at);
   json_builder_end_object (builder);
 }
@@ -395,12 +374,12 @@ handle_service (Request *request)
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
 
   json_builder_begin_object (builder);
-  add_string_member (builder, "name", "certdesk-server");
-  add_string_member (builder, "version", PACKAGE_VERSION);
-  add_int_member (builder, "api_version", API_VERSION);
-  add_string_member (builder, "signing_certificate_sha256",
-                     cd_signing_identity_get_fingerprint (request->server->identity));
-  add_int_member (builder, "day_seconds", request->server->config.day_seconds);
+  cd_json_builder_add_string (builder, "name", "certdesk-server");
+  cd_json_builder_add_string (builder, "version", PACKAGE_VERSION);
+  cd_json_builder_add_int (builder, "api_version", API_VERSION);
+  cd_json_builder_add_string (builder, "signing_certificate_sha256",
+                              cd_signing_identity_get_fingerprint (request->server->identity));
+  cd_json_builder_add_int (builder, "day_seconds", request->server->config.day_seconds);
   json_builder_end_object (builder);
 
   reply_builder (request->msg, SOUP_STATUS_OK, builder);
@@ -519,7 +498,7 @@ reply_too_many_attempts (SoupServerMessage *msg,
 
   builder = reply_error_begin (CD_SERVER_ERROR_TOO_MANY_ATTEMPTS,
                                "Too many failed sign-ins for this ID number; try again later");
-  add_int_member (builder, "retry_after", retry_after);
+  cd_json_builder_add_int (builder, "retry_after", retry_after);
   reply_error_end (msg, CD_SERVER_ERROR_TOO_MANY_ATTEMPTS, builder);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", seconds);
 }
@@ -609,7 +588,7 @@ handle_create_session (Request *request)
 
   builder = json_builder_new_immutable ();
   json_builder_begin_object (builder);
-  add_string_member (builder, "token", token);
+  cd_json_builder_add_string (builder, "token", token);
   cd_json_builder_add_time (builder, "expires_at", expires_at);
   json_builder_set_member_name (builder, "notice_accepted");
   json_builder_add_boolean_value (builder, g_strcmp0 (account->notice_version, notice.version) == 0);
@@ -645,9 +624,9 @@ handle_notice (Request *request)
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
 
   json_builder_begin_object (builder);
-  add_string_member (builder, "version", notice.version);
-  add_string_member (builder, "title", notice.title);
-  add_string_member (builder, "body", notice.body);
+  cd_json_builder_add_string (builder, "version", notice.version);
+  cd_json_builder_add_string (builder, "title", notice.title);
+  cd_json_builder_add_string (builder, "body", notice.body);
   json_builder_set_member_name (builder, "accepted");
   json_builder_add_boolean_value (builder, g_strcmp0 (request->account->notice_version, notice.version) == 0);
   json_builder_end_object (builder);
@@ -670,7 +649,7 @@ handle_accept_notice (Request *request)
 
       builder = reply_error_begin (CD_SERVER_ERROR_NOTICE_VERSION_MISMATCH,
                                    "This is not the current version of the service notice");
-      add_string_member (builder, "current_version", notice.version);
+      cd_json_builder_add_string (builder, "current_version", notice.version);
       reply_error_end (request->msg, CD_SERVER_ERROR_NOTICE_VERSION_MISMATCH, builder);
       return;
     }
@@ -786,8 +765,8 @@ reply_apply_error (Request            *request,
                                               request->param, NULL);
       builder = reply_error_begin (CD_SERVER_ERROR_CERTIFICATE_NOT_VALID,
                                    "Only a valid certificate can be annotated");
-      add_string_member (builder, "status",
-                         certificate != NULL ? cd_certificate_status_to_string (certificate->status) : NULL);
+      cd_json_builder_add_string (builder, "status", certificate != NULL
+                                  ? cd_certificate_status_to_string (certificate->status) : NULL);
       reply_error_end (request->msg, CD_SERVER_ERROR_CERTIFICATE_NOT_VALID, builder);
     }
   else
@@ -900,7 +879,7 @@ handle_get_document (Request *request)
       builder = reply_error_begin (CD_SERVER_ERROR_NOT_READY, state == CD_ANNOTATION_STATE_PENDING
                                    ? "The annotated certificate is still being generated"
                                    : "Generating the annotated certificate failed; apply again");
-      add_string_member (builder, "state", cd_annotation_state_to_string (state));
+      cd_json_builder_add_string (builder, "state", cd_annotation_state_to_string (state));
       reply_error_end (request->msg, CD_SERVER_ERROR_NOT_READY, builder);
       return;
     }
@@ -972,16 +951,16 @@ handle_verify (Request *request)
   cd_json_builder_add_time (builder, "checked_at", now);
   json_builder_set_member_name (builder, "certificate");
   json_builder_begin_object (builder);
-  add_string_member (builder, "cert_no", certificate->cert_no);
-  add_string_member (builder, "qualification", certificate->qualification);
-  add_string_member (builder, "holder_name_masked", masked_name);
-  add_string_member (builder, "status", cd_certificate_status_to_string (certificate->status));
-  add_string_member (builder, "issuer", certificate->issuer);
+  cd_json_builder_add_string (builder, "cert_no", certificate->cert_no);
+  cd_json_builder_add_string (builder, "qualification", certificate->qualification);
+  cd_json_builder_add_string (builder, "holder_name_masked", masked_name);
+  cd_json_builder_add_string (builder, "status", cd_certificate_status_to_string (certificate->status));
+  cd_json_builder_add_string (builder, "issuer", certificate->issuer);
   json_builder_end_object (builder);
   json_builder_set_member_name (builder, "annotation");
   json_builder_begin_object (builder);
-  add_string_member (builder, "annotation_no", certificate->latest_annotation->annotation_no);
-  add_string_member (builder, "state", cd_annotation_state_to_string (state));
+  cd_json_builder_add_string (builder, "annotation_no", certificate->latest_annotation->annotation_no);
+  cd_json_builder_add_string (builder, "state", cd_annotation_state_to_string (state));
   cd_json_builder_add_time (builder, "valid_from", certificate->latest_annotation->valid_from);
   cd_json_builder_add_time (builder, "valid_until", certificate->latest_annotation->valid_until);
   json_builder_end_object (builder);
