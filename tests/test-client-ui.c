@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include "cd-annotation-page.h"
+#include "cd-apply-dialog.h"
 #include "cd-certificate-list.h"
 #include "cd-certificate-row.h"
 #include "cd-demo-service.h"
@@ -33,7 +35,7 @@ typedef struct
 
 typedef gboolean (*Condition) (gpointer data);
 
-static void save_screenshot (CdWindow *window, const char *name);
+static void save_screenshot (gpointer window, const char *name);
 
 static void
 iterate (void)
@@ -247,7 +249,7 @@ wait_for_frame (CdWindow *window)
 
 /* Screenshots: the window drawn into an image, as it is on screen. */
 static void
-save_screenshot (CdWindow   *window,
+save_screenshot (gpointer    window,
                  const char *name)
 {
   static guint counter;
@@ -666,6 +668,233 @@ test_no_keyring (Fixture       *fixture,
   save_screenshot (window, "certificates");
 }
 
+/* The annotation page */
+
+static gpointer
+annotation_child (CdWindow   *window,
+                  const char *name)
+{
+  GtkWidget *page = window_child (window, "annotation_page");
+  GObject *child = gtk_widget_get_template_child (page, CD_TYPE_ANNOTATION_PAGE, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static gboolean
+annotation_page_is_loaded (gpointer window)
+{
+  return g_strcmp0 (visible_page (window), "annotations") == 0 &&
+         !cd_annotation_page_get_busy (window_child (window, "annotation_page"));
+}
+
+typedef struct
+{
+  GtkLabel   *label;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_has_text (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return g_strcmp0 (gtk_label_get_text (wait->label), wait->text) == 0;
+}
+
+static void
+wait_for_label (CdWindow   *window,
+                GtkLabel   *label,
+                const char *text)
+{
+  LabelWait wait = { label, text };
+  g_autofree char *what = g_strdup_printf ("the text “%s”", text);
+
+  wait_for (label_has_text, &wait, what, window);
+}
+
+/* Opens the certificate of @qualification from the list. */
+static void
+open_certificate (CdWindow   *window,
+                  const char *qualification)
+{
+  GtkWidget *list = window_child (window, "certificate_list");
+  GtkContainer *list_box = GTK_CONTAINER (gtk_widget_get_template_child (list, CD_TYPE_CERTIFICATE_LIST,
+                                                                         "list_box"));
+  g_autoptr(GList) rows = gtk_container_get_children (list_box);
+  CdCertificateRow *found = NULL;
+
+  for (GList *l = rows; l != NULL; l = l->next)
+    {
+      CdCertificate *certificate = cd_certificate_row_get_certificate (l->data);
+
+      if (g_strcmp0 (cd_certificate_get_qualification (certificate), qualification) == 0)
+        found = l->data;
+    }
+  g_assert_nonnull (found);
+  gtk_widget_activate (GTK_WIDGET (found));
+  wait_for (annotation_page_is_loaded, window, "the annotation page", window);
+  g_assert_cmpstr (gtk_label_get_text (annotation_child (window, "title_label")), ==, qualification);
+  g_assert_true (gtk_widget_get_visible (window_child (window, "back_button")));
+}
+
+static CdApplyDialog *
+find_apply_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    {
+      if (CD_IS_APPLY_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+        return l->data;
+    }
+  return NULL;
+}
+
+static void
+press_key (CdWindow        *window,
+           guint            keyval,
+           GdkModifierType  state)
+{
+  GdkEvent *event = gdk_event_new (GDK_KEY_PRESS);
+
+  event->key.window = g_object_ref (gtk_widget_get_window (GTK_WIDGET (window)));
+  event->key.keyval = keyval;
+  event->key.state = state;
+  event->key.send_event = TRUE;
+  gdk_event_set_device (event, gdk_seat_get_keyboard (gdk_display_get_default_seat (gdk_display_get_default ())));
+  gtk_widget_event (GTK_WIDGET (window), event);
+  gdk_event_free (event);
+  iterate ();
+}
+
+/* Applies through the dialog for @days; returns the end date the dialog showed. */
+static char *
+apply_for (CdWindow   *window,
+           int         days,
+           const char *screenshot)
+{
+  CdApplyDialog *dialog;
+  g_autofree char *end_date = cd_apply_dialog_format_end_date (days);
+  g_autofree char *expected = g_strdup_printf (_("Valid until %s"), end_date);
+  GtkLabel *end_label;
+
+  click (annotation_child (window, "apply_button"));
+  iterate ();
+  dialog = find_apply_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpint (cd_apply_dialog_get_validity_days (dialog), ==, 90);
+  g_assert_cmpstr (cd_apply_dialog_get_scenario (dialog), ==, "self_use");
+  cd_apply_dialog_set_validity_days (dialog, days);
+  end_label = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (dialog), CD_TYPE_APPLY_DIALOG,
+                                                        "end_date_label"));
+  g_assert_cmpstr (gtk_label_get_text (end_label), ==, expected);
+  if (screenshot != NULL)
+    save_screenshot (dialog, screenshot);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_APPLY);
+  iterate ();
+  g_assert_null (find_apply_dialog ());
+  return g_steal_pointer (&end_date);
+}
+
+static void
+annotation_fixture_set_up (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->service = cd_test_service_start ("--demo", "--processing-seconds", "1", NULL);
+  fixture->client = cd_client_new (fixture->service->base_url, &error);
+  g_assert_no_error (error);
+  cd_client_set_poll_interval (fixture->client, 200, 500);
+  fixture->keyring = cd_keyring_new ();
+  fixture->window = new_window (fixture->client, fixture->keyring);
+}
+
+/* A certificate's page: apply, generating → ready, the quota, and a revoked certificate. */
+static void
+test_annotation_page (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  CdWindow *window = fixture->window;
+  GtkLabel *state_label = annotation_child (window, "state_label");
+  GtkLabel *reason_label = annotation_child (window, "reason_label");
+  GtkWidget *apply_button = annotation_child (window, "apply_button");
+  g_autofree char *end_date = NULL;
+  g_autofree char *ready_text = NULL;
+  g_autofree char *revoked_reason = NULL;
+  guint applied = 1;
+
+  cd_window_sign_in (window, CD_TEST_DEMO_ID_NUMBER, CD_TEST_DEMO_PASSWORD, CD_WINDOW_CREDENTIALS_NONE);
+  wait_for_page (window, "notice");
+  click (window_child (window, "accept_button"));
+  wait_for (list_is_shown, window, "the certificate list", window);
+
+  open_certificate (window, "注册安全工程师");
+  g_assert_false (banner_is_revealed (window));
+  g_assert_true (gtk_widget_is_sensitive (apply_button));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (reason_label)));
+  g_assert_true (gtk_widget_get_visible (annotation_child (window, "quota_label")));
+  save_screenshot (window, "annotation-page");
+  assert_accessible_names (window);
+
+  /* Applying: generating, then ready with the date the dialog showed. */
+  end_date = apply_for (window, 30, "apply-dialog");
+  wait_for_label (window, state_label, _("Generating…"));
+  g_assert_true (gtk_widget_get_visible (annotation_child (window, "state_spinner")));
+  g_assert_false (gtk_widget_is_sensitive (apply_button));
+  save_screenshot (window, "generating");
+  ready_text = g_strdup_printf (_("Valid until %s"), end_date);
+  wait_for_label (window, state_label, ready_text);
+  g_assert_false (gtk_widget_get_visible (annotation_child (window, "state_spinner")));
+  g_assert_false (banner_is_revealed (window));
+  save_screenshot (window, "ready");
+  assert_accessible_names (window);
+
+  /* The quota: three in 90 days, then the button says when the next one frees. */
+  while (gtk_widget_is_sensitive (apply_button))
+    {
+      g_autofree char *date = NULL;
+      g_autofree char *text = NULL;
+
+      g_assert_cmpuint (applied, <, 3);
+      date = apply_for (window, 10, NULL);
+      applied++;
+      text = g_strdup_printf (_("Valid until %s"), date);
+      wait_for_label (window, state_label, _("Generating…"));
+      wait_for_label (window, state_label, text);
+    }
+  g_assert_cmpuint (applied, ==, 3);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (reason_label)));
+  {
+    g_autofree char *next = cd_apply_dialog_format_end_date (90);
+    g_autofree char *expected = g_strdup_printf (_("All %1$d annotations of the last %2$d days are used. "
+                                                   "You can apply again on %3$s."),
+                                                 3, 90, next);
+
+    g_assert_cmpstr (gtk_label_get_text (reason_label), ==, expected);
+  }
+  {
+    g_autoptr(GList) history = gtk_container_get_children (annotation_child (window, "history_list"));
+
+    g_assert_cmpuint (g_list_length (history), >=, 3);
+  }
+  save_screenshot (window, "quota-used");
+
+  /* Escape goes back to the list; the revoked certificate cannot be annotated. */
+  press_key (window, GDK_KEY_Escape, 0);
+  g_assert_cmpstr (visible_page (window), ==, "certificates");
+  g_assert_false (gtk_widget_get_visible (window_child (window, "back_button")));
+  open_certificate (window, "一级建造师");
+  g_assert_false (gtk_widget_is_sensitive (apply_button));
+  revoked_reason = g_strdup_printf (_("Only a valid certificate can be annotated. This certificate is: %s."),
+                                    _("Revoked"));
+  g_assert_cmpstr (gtk_label_get_text (reason_label), ==, revoked_reason);
+  save_screenshot (window, "revoked");
+  press_key (window, GDK_KEY_Left, GDK_MOD1_MASK);
+  g_assert_cmpstr (visible_page (window), ==, "certificates");
+}
+
 /* The demo service of `certdesk --demo`: started, signed in to without the keyring,
  * stopped with nothing left behind. */
 static void
@@ -815,6 +1044,8 @@ main (int   argc,
                   fixture_tear_down);
       g_test_add ("/certdesk/client-ui/service-gone", Fixture, NULL, fixture_set_up, test_service_gone,
                   fixture_tear_down);
+      g_test_add ("/certdesk/client-ui/annotation-page", Fixture, NULL, annotation_fixture_set_up,
+                  test_annotation_page, fixture_tear_down);
     }
   g_test_add_func ("/certdesk/client-ui/demo-service", test_demo_service);
   g_test_add_func ("/certdesk/client-ui/demo-service-fails", test_demo_service_fails);

@@ -18,6 +18,14 @@ struct _CdCertificateList
 
 G_DEFINE_TYPE (CdCertificateList, cd_certificate_list, GTK_TYPE_BIN)
 
+enum
+{
+  SIGNAL_CERTIFICATE_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static int
 sort_rows_cb (GtkListBoxRow *row1,
               GtkListBoxRow *row2,
@@ -28,13 +36,26 @@ sort_rows_cb (GtkListBoxRow *row1,
 }
 
 static void
+list_box_row_activated_cb (CdCertificateList *self,
+                           GtkListBoxRow     *row)
+{
+  g_signal_emit (self, signals[SIGNAL_CERTIFICATE_ACTIVATED], 0,
+                 cd_certificate_row_get_certificate (CD_CERTIFICATE_ROW (row)));
+}
+
+static void
 cd_certificate_list_class_init (CdCertificateListClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  signals[SIGNAL_CERTIFICATE_ACTIVATED] =
+    g_signal_new ("certificate-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, CD_TYPE_CERTIFICATE);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/certdesk/CertDesk/ui/cd-certificate-list.ui");
   gtk_widget_class_bind_template_child (widget_class, CdCertificateList, list_box);
+  gtk_widget_class_bind_template_callback (widget_class, list_box_row_activated_cb);
 }
 
 static void

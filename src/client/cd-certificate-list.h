@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 #define CD_TYPE_CERTIFICATE_LIST (cd_certificate_list_get_type ())
 G_DECLARE_FINAL_TYPE (CdCertificateList, cd_certificate_list, CD, CERTIFICATE_LIST, GtkBin)
 
+/* ::certificate-activated (CdCertificate *) when the holder opens a row. */
 GtkWidget *cd_certificate_list_new              (void);
 /* Shows @certificates (element-type CdCertificate): valid ones first, then by date of
  * issue, newest first. */

@@ -5,6 +5,7 @@
 
 #include "cd-window.h"
 
+#include "cd-annotation-page.h"
 #include "cd-certificate-list.h"
 #include "cd-sign-in-page.h"
 
@@ -15,6 +16,7 @@
 #define PAGE_LOADING      "loading"
 #define PAGE_NOTICE       "notice"
 #define PAGE_CERTIFICATES "certificates"
+#define PAGE_ANNOTATIONS  "annotations"
 
 typedef void (*RetryFunc) (CdWindow *self);
 
@@ -41,6 +43,7 @@ struct _CdWindow
   GtkLabel             *banner_label;        /* (unowned) */
   GtkStack             *stack;               /* (unowned) */
   GtkWidget            *refresh_button;      /* (unowned) */
+  GtkWidget            *back_button;         /* (unowned) */
   CdSignInPage         *sign_in_page;        /* (unowned) */
   GtkSpinner           *loading_spinner;     /* (unowned) */
   GtkLabel             *loading_label;       /* (unowned) */
@@ -49,6 +52,7 @@ struct _CdWindow
   GtkLabel             *notice_body_label;   /* (unowned) */
   GtkButton            *accept_button;       /* (unowned) */
   CdCertificateList    *certificate_list;    /* (unowned) */
+  CdAnnotationPage     *annotation_page;     /* (unowned) */
   GtkLabel             *holder_label;        /* (unowned) */
 };
 
@@ -151,6 +155,7 @@ show_page (CdWindow   *self,
 {
   gtk_stack_set_visible_child_name (self->stack, name);
   gtk_widget_set_visible (self->refresh_button, g_str_equal (name, PAGE_CERTIFICATES));
+  gtk_widget_set_visible (self->back_button, g_str_equal (name, PAGE_ANNOTATIONS));
 
   if (g_str_equal (name, PAGE_SIGN_IN))
     cd_sign_in_page_focus (self->sign_in_page);
@@ -221,6 +226,7 @@ forget_holder (CdWindow *self)
   g_clear_pointer (&self->kept_token, g_free);
   self->certificates_loaded = FALSE;
   cd_certificate_list_set_certificates (self->certificate_list, NULL);
+  cd_annotation_page_set_certificate (self->annotation_page, NULL, NULL);
   hdy_header_bar_set_subtitle (self->header_bar, NULL);
   gtk_label_set_text (self->holder_label, "");
   set_signed_in_actions (self, FALSE);
@@ -651,7 +657,65 @@ refresh_activated_cb (GSimpleAction *action,
   load_certificates (self);
 }
 
+/* From a certificate's annotation page back to the list. */
+static void
+go_back (CdWindow *self)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), PAGE_ANNOTATIONS) != 0)
+    return;
+
+  show_page (self, PAGE_CERTIFICATES);
+}
+
+static void
+back_activated_cb (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  go_back (CD_WINDOW (user_data));
+}
+
+static void
+certificate_list_certificate_activated_cb (CdWindow      *self,
+                                           CdCertificate *certificate)
+{
+  if (self->client == NULL)
+    return;
+
+  hide_banner (self);
+  cd_annotation_page_set_certificate (self->annotation_page, self->client, certificate);
+  show_page (self, PAGE_ANNOTATIONS);
+}
+
+static void
+annotation_page_error_cb (CdWindow     *self,
+                          const GError *error)
+{
+  handle_error (self, error, NULL);
+}
+
+static gboolean
+key_press_event_cb (CdWindow    *self,
+                    GdkEventKey *event)
+{
+  GdkModifierType modifiers = event->state & gtk_accelerator_get_default_mod_mask ();
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), PAGE_ANNOTATIONS) != 0)
+    return GDK_EVENT_PROPAGATE;
+
+  if ((event->keyval == GDK_KEY_Escape && modifiers == 0) ||
+      ((event->keyval == GDK_KEY_Left || event->keyval == GDK_KEY_KP_Left) && modifiers == GDK_MOD1_MASK) ||
+      event->keyval == GDK_KEY_Back)
+    {
+      go_back (self);
+      return GDK_EVENT_STOP;
+    }
+
+  return GDK_EVENT_PROPAGATE;
+}
+
 static const GActionEntry window_actions[] = {
+  { "back", back_activated_cb, NULL, NULL, NULL },
   { "sign-out", sign_out_activated_cb, NULL, NULL, NULL },
   { "refresh", refresh_activated_cb, NULL, NULL, NULL },
 };
@@ -749,6 +813,7 @@ cd_window_class_init (CdWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (CD_TYPE_ANNOTATION_PAGE);
   g_type_ensure (CD_TYPE_CERTIFICATE_LIST);
   g_type_ensure (CD_TYPE_SIGN_IN_PAGE);
 
@@ -760,6 +825,7 @@ cd_window_class_init (CdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, refresh_button);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, sign_in_page);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, loading_label);
@@ -768,11 +834,15 @@ cd_window_class_init (CdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdWindow, notice_body_label);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, accept_button);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, certificate_list);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, annotation_page);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, holder_label);
   gtk_widget_class_bind_template_callback (widget_class, sign_in_page_sign_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, accept_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, retry_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, banner_response_cb);
+  gtk_widget_class_bind_template_callback (widget_class, certificate_list_certificate_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, annotation_page_error_cb);
+  gtk_widget_class_bind_template_callback (widget_class, key_press_event_cb);
 }
 
 static void

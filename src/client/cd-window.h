@@ -20,7 +20,8 @@ typedef enum
 G_DECLARE_FINAL_TYPE (CdWindow, cd_window, CD, WINDOW, HdyApplicationWindow)
 
 /* The main window: sign-in, the service notice and the certificate list, with errors in a
- * banner. Pages of its stack: "sign-in", "loading", "notice", "certificates". */
+ * banner. Pages of its stack: "sign-in", "loading", "notice", "certificates",
+ * "annotations" (one certificate, opened from the list). */
 CdWindow   *cd_window_new              (GtkApplication      *application);
 CdClient   *cd_window_get_client       (CdWindow            *self);
 void        cd_window_set_client       (CdWindow            *self,
