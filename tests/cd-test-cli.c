@@ -29,28 +29,6 @@ static guint run_timeout_seconds = DEFAULT_TIMEOUT_SECONDS;
 
 /* Failing */
 
-static void fail_at (const char *file,
-                     int         line,
-                     const char *func,
-                     const char *format,
-                     ...) G_GNUC_PRINTF (4, 5);
-
-static void
-fail_at (const char *file,
-         int         line,
-         const char *func,
-         const char *format,
-         ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_assertion_message (G_LOG_DOMAIN, file, line, func, message);
-}
 
 /* At most about @max bytes of @text (its start and its end), valid UTF-8, for a
  * failure message. */
@@ -306,7 +284,7 @@ cd_test_cli_assert_clean_at (const char *file,
     {
       g_autofree char *text = describe (cli);
 
-      fail_at (file, line, func, "the CLI did not exit by itself: %s", text);
+      cd_test_fail_at (file, line, func, "the CLI did not exit by itself: %s", text);
       return;
     }
 
@@ -316,7 +294,7 @@ cd_test_cli_assert_clean_at (const char *file,
         {
           g_autofree char *text = describe (cli);
 
-          fail_at (file, line, func, "the CLI printed “%s”: %s", trouble[i], text);
+          cd_test_fail_at (file, line, func, "the CLI printed “%s”: %s", trouble[i], text);
           return;
         }
     }
@@ -335,7 +313,7 @@ cd_test_cli_assert_exit_at (const char *file,
     {
       g_autofree char *text = describe (cli);
 
-      fail_at (file, line, func, "expected exit status %d: %s", status, text);
+      cd_test_fail_at (file, line, func, "expected exit status %d: %s", status, text);
     }
 }
 
@@ -350,7 +328,7 @@ cd_test_cli_assert_stderr_has_at (const char *file,
     {
       g_autofree char *text = describe (cli);
 
-      fail_at (file, line, func, "expected “%s” in stderr: %s", needle, text);
+      cd_test_fail_at (file, line, func, "expected “%s” in stderr: %s", needle, text);
     }
 }
 

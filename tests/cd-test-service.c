@@ -39,18 +39,12 @@ static guint import_counter;
 
 /* Failing */
 
-static void fail_at (const char *file,
-                     int         line,
-                     const char *func,
-                     const char *format,
-                     ...) G_GNUC_PRINTF (4, 5);
-
-static void
-fail_at (const char *file,
-         int         line,
-         const char *func,
-         const char *format,
-         ...)
+void
+cd_test_fail_at (const char *file,
+                 int         line,
+                 const char *func,
+                 const char *format,
+                 ...)
 {
   g_autofree char *message = NULL;
   va_list args;
@@ -411,18 +405,18 @@ service_spawn (CdTestService *self)
       if (!eof)
         g_subprocess_force_exit (self->process);
       service_reap (self, &description);
-      fail_at (CD_TEST_LOC, "`%s` %s without printing its listening line (waited %d s); stdout: %s",
-               command, eof ? description : "printed nothing usable", START_TIMEOUT_SECONDS, output);
+      cd_test_fail_at (CD_TEST_LOC, "`%s` %s without printing its listening line (waited %d s); stdout: %s",
+                       command, eof ? description : "printed nothing usable", START_TIMEOUT_SECONDS, output);
       return;
     }
 
   port_str = strrchr (url, ':');
   if (port_str == NULL || !g_str_has_prefix (url, "http://"))
-    fail_at (CD_TEST_LOC, "Unexpected listening line from `%s`: %s", command, url);
+    cd_test_fail_at (CD_TEST_LOC, "Unexpected listening line from `%s`: %s", command, url);
 
   self->port = (guint16) g_ascii_strtoull (port_str + 1, NULL, 10);
   if (self->port == 0)
-    fail_at (CD_TEST_LOC, "Listening line without a port from `%s`: %s", command, url);
+    cd_test_fail_at (CD_TEST_LOC, "Listening line without a port from `%s`: %s", command, url);
 
   /* Routes are appended to the base, so drop a trailing slash. */
   if (g_str_has_suffix (url, "/"))
@@ -792,7 +786,7 @@ cd_test_assert_status_at (const char     *file,
     {
       g_autofree char *description = describe_response (response);
 
-      fail_at (file, line, func, "expected HTTP %u: %s", status, description);
+      cd_test_fail_at (file, line, func, "expected HTTP %u: %s", status, description);
     }
 }
 
@@ -810,11 +804,11 @@ cd_test_assert_json_at (const char     *file,
 
   content_type = soup_message_headers_get_content_type (response->headers, NULL);
   if (g_strcmp0 (content_type, "application/json") != 0)
-    fail_at (file, line, func, "expected Content-Type application/json, got %s: %s",
-             content_type != NULL ? content_type : "(none)", description);
+    cd_test_fail_at (file, line, func, "expected Content-Type application/json, got %s: %s",
+                     content_type != NULL ? content_type : "(none)", description);
 
   if (response->json == NULL || !JSON_NODE_HOLDS_OBJECT (response->json))
-    fail_at (file, line, func, "expected a JSON object: %s", description);
+    cd_test_fail_at (file, line, func, "expected a JSON object: %s", description);
 
   return json_node_get_object (response->json);
 }
@@ -836,21 +830,21 @@ cd_test_assert_error_at (const char     *file,
 
   node = json_object_get_member (root, "error");
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    fail_at (file, line, func, "expected {\"error\": {…}}: %s", description);
+    cd_test_fail_at (file, line, func, "expected {\"error\": {…}}: %s", description);
   if (json_object_get_size (root) != 1)
-    fail_at (file, line, func, "expected only \"error\" in an error body: %s", description);
+    cd_test_fail_at (file, line, func, "expected only \"error\" in an error body: %s", description);
   error = json_node_get_object (node);
 
   node = json_object_get_member (error, "code");
   if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    fail_at (file, line, func, "error.code is not a string: %s", description);
+    cd_test_fail_at (file, line, func, "error.code is not a string: %s", description);
   if (g_strcmp0 (json_node_get_string (node), code) != 0)
-    fail_at (file, line, func, "expected error code %s: %s", code, description);
+    cd_test_fail_at (file, line, func, "expected error code %s: %s", code, description);
 
   node = json_object_get_member (error, "message");
   if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING ||
       *json_node_get_string (node) == '\0')
-    fail_at (file, line, func, "error.message is not a non-empty string: %s", description);
+    cd_test_fail_at (file, line, func, "error.message is not a non-empty string: %s", description);
 
   return error;
 }
@@ -872,7 +866,7 @@ cd_test_assert_error_field_at (const char     *file,
     {
       g_autofree char *description = describe_response (response);
 
-      fail_at (file, line, func, "expected error.field \"%s\": %s", field, description);
+      cd_test_fail_at (file, line, func, "expected error.field \"%s\": %s", field, description);
     }
 
   return error;
@@ -899,14 +893,14 @@ json_member_at (const char *file,
   JsonNode *node;
 
   if (object == NULL)
-    fail_at (file, line, func, "looking for \"%s\" in a NULL object", member);
+    cd_test_fail_at (file, line, func, "looking for \"%s\" in a NULL object", member);
 
   node = json_object_get_member (object, member);
   if (node == NULL)
     {
       g_autofree char *text = cd_test_json_to_string (object);
 
-      fail_at (file, line, func, "member \"%s\" is missing in %s", member, text);
+      cd_test_fail_at (file, line, func, "member \"%s\" is missing in %s", member, text);
     }
 
   return node;
@@ -922,7 +916,7 @@ json_wrong_type_at (const char *file,
 {
   g_autofree char *text = cd_test_json_to_string (object);
 
-  fail_at (file, line, func, "member \"%s\" is not %s in %s", member, expected, text);
+  cd_test_fail_at (file, line, func, "member \"%s\" is not %s in %s", member, expected, text);
 }
 
 const char *
@@ -1359,8 +1353,8 @@ cd_test_service_import_rows (CdTestService         *self,
   int status = cd_test_service_run_import (self, csv, &out, &err);
 
   if (status != 0)
-    fail_at (CD_TEST_LOC, "import of %u rows failed with %d; stdout: %s; stderr: %s; CSV:\n%s",
-             n_rows, status, out, err, csv);
+    cd_test_fail_at (CD_TEST_LOC, "import of %u rows failed with %d; stdout: %s; stderr: %s; CSV:\n%s",
+                     n_rows, status, out, err, csv);
 }
 
 char *
@@ -1399,7 +1393,7 @@ cd_test_service_add_certificate (CdTestService  *self,
   cd_test_service_import_rows (self, &row, 1);
   id = cd_test_service_find_certificate (self, holder, row->cert_no);
   if (id == NULL)
-    fail_at (CD_TEST_LOC, "imported certificate %s is not in the holder's list", row->cert_no);
+    cd_test_fail_at (CD_TEST_LOC, "imported certificate %s is not in the holder's list", row->cert_no);
 
   if (out_cert_no != NULL)
     *out_cert_no = g_strdup (row->cert_no);
@@ -1460,8 +1454,8 @@ cd_test_service_wait_annotation (CdTestService *self,
         {
           g_autofree char *text = cd_test_json_to_string (annotation);
 
-          fail_at (CD_TEST_LOC, "annotation %s still pending after %.1f s: %s",
-                   annotation_id, timeout_seconds, text);
+          cd_test_fail_at (CD_TEST_LOC, "annotation %s still pending after %.1f s: %s",
+                           annotation_id, timeout_seconds, text);
           return json_object_ref (annotation);
         }
 
@@ -1495,7 +1489,7 @@ cd_test_service_download (CdTestService  *self,
   if (out_filename != NULL)
     {
       if (!soup_message_headers_get_content_disposition (response->headers, &disposition, &params))
-        fail_at (CD_TEST_LOC, "no Content-Disposition on %s", path);
+        cd_test_fail_at (CD_TEST_LOC, "no Content-Disposition on %s", path);
       g_assert_cmpstr (disposition, ==, "attachment");
       *out_filename = g_strdup (g_hash_table_lookup (params, "filename"));
     }
@@ -1564,11 +1558,11 @@ cd_test_service_store_dump (CdTestService *self)
   int rc;
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    fail_at (CD_TEST_LOC, "no store at %s", path);
+    cd_test_fail_at (CD_TEST_LOC, "no store at %s", path);
 
   rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
   if (rc != SQLITE_OK)
-    fail_at (CD_TEST_LOC, "cannot open %s read-only: %s", path, sqlite3_errmsg (db));
+    cd_test_fail_at (CD_TEST_LOC, "cannot open %s read-only: %s", path, sqlite3_errmsg (db));
   sqlite3_busy_timeout (db, 10000);
 
   /* One read transaction: a consistent snapshot even while the server writes. */
@@ -1578,14 +1572,14 @@ cd_test_service_store_dump (CdTestService *self)
   rc = sqlite3_prepare_v2 (db, "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name",
                            -1, &statement, NULL);
   if (rc != SQLITE_OK)
-    fail_at (CD_TEST_LOC, "cannot list the tables of %s: %s", path, sqlite3_errmsg (db));
+    cd_test_fail_at (CD_TEST_LOC, "cannot list the tables of %s: %s", path, sqlite3_errmsg (db));
   while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
     {
       g_ptr_array_add (tables, g_strdup ((const char *) sqlite3_column_text (statement, 0)));
       g_string_append_printf (dump, "schema %s\n", (const char *) sqlite3_column_text (statement, 1));
     }
   if (rc != SQLITE_DONE)
-    fail_at (CD_TEST_LOC, "cannot list the tables of %s: %s", path, sqlite3_errmsg (db));
+    cd_test_fail_at (CD_TEST_LOC, "cannot list the tables of %s: %s", path, sqlite3_errmsg (db));
   sqlite3_finalize (statement);
 
   for (guint t = 0; t < tables->len; t++)
@@ -1597,7 +1591,7 @@ cd_test_service_store_dump (CdTestService *self)
       rc = sqlite3_prepare_v2 (db, sql, -1, &statement, NULL);
       sqlite3_free (sql);
       if (rc != SQLITE_OK)
-        fail_at (CD_TEST_LOC, "cannot read table %s: %s", table, sqlite3_errmsg (db));
+        cd_test_fail_at (CD_TEST_LOC, "cannot read table %s: %s", table, sqlite3_errmsg (db));
 
       while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
         {
@@ -1611,7 +1605,7 @@ cd_test_service_store_dump (CdTestService *self)
           g_ptr_array_add (rows, g_string_free (row, FALSE));
         }
       if (rc != SQLITE_DONE)
-        fail_at (CD_TEST_LOC, "cannot read table %s: %s", table, sqlite3_errmsg (db));
+        cd_test_fail_at (CD_TEST_LOC, "cannot read table %s: %s", table, sqlite3_errmsg (db));
       sqlite3_finalize (statement);
 
       g_ptr_array_sort (rows, compare_strings);
@@ -1670,7 +1664,7 @@ cd_test_assert_store_unchanged_at (const char    *file,
   g_autofree char *diff = cd_test_service_store_diff (self, before_dump);
 
   if (diff != NULL)
-    fail_at (file, line, func, "%s", diff);
+    cd_test_fail_at (file, line, func, "%s", diff);
 }
 
 /* Documents */

@@ -30,6 +30,12 @@ typedef struct
   CdTestServiceIo *io;         /* (owned) the stdout reader of the running server */
 } CdTestService;
 
+/* Fails the current test at the caller's place with a formatted message. */
+void            cd_test_fail_at              (const char          *file,
+                                              int                  line,
+                                              const char          *func,
+                                              const char          *format,
+                                              ...) G_GNUC_PRINTF (4, 5);
 void            cd_test_keep_going           (int                 *argc,
                                               char              ***argv);
 
