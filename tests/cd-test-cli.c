@@ -18,7 +18,6 @@
 
 #include <glib/gstdio.h>
 #ifdef __linux__
-#include <sys/prctl.h>
 #endif
 
 #define DEFAULT_TIMEOUT_SECONDS 90
@@ -28,7 +27,6 @@ static guint run_timeout_seconds = DEFAULT_TIMEOUT_SECONDS;
 #define PROXY_MAX_MESSAGE_BYTES (64 * 1024 * 1024)
 
 /* Failing */
-
 
 /* At most about @max bytes of @text (its start and its end), valid UTF-8, for a
  * failure message. */
@@ -69,33 +67,6 @@ describe (CdTestCli *cli)
 }
 
 /* Running the CLI */
-
-static void
-die_with_parent (gpointer user_data)
-{
-#ifdef __linux__
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-#endif
-}
-
-static void
-async_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out_result = user_data;
-
-  *out_result = g_object_ref (result);
-}
-
-static gboolean
-timeout_flag_cb (gpointer user_data)
-{
-  gboolean *flag = user_data;
-
-  *flag = TRUE;
-  return G_SOURCE_REMOVE;
-}
 
 static char *
 bytes_take_text (GBytes *bytes,
@@ -161,7 +132,7 @@ cd_test_cli_runv (const char         *server,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, cd_test_die_with_parent, NULL, NULL);
   /* Only --server names the service; a CRITICAL ends the run with a signal. */
   g_subprocess_launcher_unsetenv (launcher, "CERTDESK_SERVER");
   g_subprocess_launcher_setenv (launcher, "G_DEBUG", "fatal-criticals", TRUE);
@@ -184,10 +155,10 @@ cd_test_cli_runv (const char         *server,
                              stdin_text != NULL ? strlen (stdin_text) : 0);
 
   g_main_context_push_thread_default (context);
-  g_subprocess_communicate_async (process, stdin_bytes, NULL, async_result_cb, &result);
+  g_subprocess_communicate_async (process, stdin_bytes, NULL, cd_test_async_result_cb, &result);
   cli->timeout = run_timeout_seconds;
   timeout = g_timeout_source_new_seconds (cli->timeout);
-  g_source_set_callback (timeout, timeout_flag_cb, &timed_out, NULL);
+  g_source_set_callback (timeout, cd_test_timeout_flag_cb, &timed_out, NULL);
   g_source_attach (timeout, context);
 
   while (result == NULL && !timed_out)
@@ -205,7 +176,7 @@ cd_test_cli_runv (const char         *server,
 
   /* communicate() returns at EOF on the pipes; the exit may come a moment later. */
   g_clear_object (&result);
-  g_subprocess_wait_async (process, NULL, async_result_cb, &result);
+  g_subprocess_wait_async (process, NULL, cd_test_async_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (context, TRUE);
   g_main_context_pop_thread_default (context);

@@ -84,26 +84,26 @@ server_binary (void)
 /* Processes */
 
 /* A crashed or killed test must not leave servers behind. */
-static void
-die_with_parent (gpointer user_data)
+void
+cd_test_die_with_parent (gpointer user_data)
 {
 #ifdef __linux__
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 #endif
 }
 
-static void
-async_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+void
+cd_test_async_result_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
 {
   GAsyncResult **out_result = user_data;
 
   *out_result = g_object_ref (result);
 }
 
-static gboolean
-timeout_flag_cb (gpointer user_data)
+gboolean
+cd_test_timeout_flag_cb (gpointer user_data)
 {
   gboolean *flag = user_data;
 
@@ -124,9 +124,9 @@ wait_or_kill (GSubprocess *process,
 
   g_main_context_push_thread_default (context);
 
-  g_subprocess_wait_async (process, NULL, async_result_cb, &result);
+  g_subprocess_wait_async (process, NULL, cd_test_async_result_cb, &result);
   timeout = g_timeout_source_new (timeout_ms);
-  g_source_set_callback (timeout, timeout_flag_cb, &timed_out, NULL);
+  g_source_set_callback (timeout, cd_test_timeout_flag_cb, &timed_out, NULL);
   g_source_attach (timeout, context);
 
   while (result == NULL && !timed_out)
@@ -176,16 +176,16 @@ cd_test_run_command (const char * const  *argv,
   g_autofree char *command = g_strjoinv (" ", (char **) argv);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, cd_test_die_with_parent, NULL, NULL);
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   if (process == NULL)
     g_error ("Cannot run %s: %s", command, error->message);
 
   g_main_context_push_thread_default (context);
 
-  g_subprocess_communicate_async (process, NULL, NULL, async_result_cb, &result);
+  g_subprocess_communicate_async (process, NULL, NULL, cd_test_async_result_cb, &result);
   timeout = g_timeout_source_new ((guint) (timeout_seconds * 1000));
-  g_source_set_callback (timeout, timeout_flag_cb, &timed_out, NULL);
+  g_source_set_callback (timeout, cd_test_timeout_flag_cb, &timed_out, NULL);
   g_source_attach (timeout, context);
 
   while (result == NULL && !timed_out)
@@ -379,7 +379,7 @@ service_spawn (CdTestService *self)
 
   /* stderr is inherited so the server's log lands in the test log. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, cd_test_die_with_parent, NULL, NULL);
   self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   if (self->process == NULL)
     g_error ("Cannot start %s: %s", command, error->message);

@@ -30,6 +30,15 @@ typedef struct
   CdTestServiceIo *io;         /* (owned) the stdout reader of the running server */
 } CdTestService;
 
+/* Small pieces for fixtures that run processes: a child setup that kills the child
+ * with the test, a callback that stores an async result in a (GAsyncResult **), and a
+ * timeout that sets a (gboolean *). */
+void            cd_test_die_with_parent      (gpointer             user_data);
+void            cd_test_async_result_cb      (GObject             *source,
+                                              GAsyncResult        *result,
+                                              gpointer             user_data);
+gboolean        cd_test_timeout_flag_cb      (gpointer             user_data);
+
 /* Fails the current test at the caller's place with a formatted message. */
 void            cd_test_fail_at              (const char          *file,
                                               int                  line,
