@@ -689,6 +689,33 @@ cd_keyring_init (CdKeyring *self)
   g_queue_init (&self->pending);
 }
 
+/* The checks every _finish () makes, then the result. */
+static gboolean
+propagate_boolean (CdKeyring     *self,
+                   GAsyncResult  *result,
+                   gpointer       source_tag,
+                   GError       **error)
+{
+  g_return_val_if_fail (CD_IS_KEYRING (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gpointer
+propagate_pointer (CdKeyring     *self,
+                   GAsyncResult  *result,
+                   gpointer       source_tag,
+                   GError       **error)
+{
+  g_return_val_if_fail (CD_IS_KEYRING (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 CdKeyring *
 cd_keyring_new (void)
 {
@@ -726,11 +753,7 @@ cd_keyring_store_password_finish (CdKeyring     *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  g_return_val_if_fail (CD_IS_KEYRING (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_keyring_store_password_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return propagate_boolean (self, result, cd_keyring_store_password_async, error);
 }
 
 void
@@ -756,11 +779,7 @@ cd_keyring_lookup_password_finish (CdKeyring     *self,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  g_return_val_if_fail (CD_IS_KEYRING (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_keyring_lookup_password_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return propagate_pointer (self, result, cd_keyring_lookup_password_async, error);
 }
 
 void
@@ -794,11 +813,7 @@ cd_keyring_store_token_finish (CdKeyring     *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (CD_IS_KEYRING (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_keyring_store_token_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return propagate_boolean (self, result, cd_keyring_store_token_async, error);
 }
 
 void
@@ -824,11 +839,7 @@ cd_keyring_lookup_token_finish (CdKeyring     *self,
                                 GAsyncResult  *result,
                                 GError       **error)
 {
-  g_return_val_if_fail (CD_IS_KEYRING (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_keyring_lookup_token_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return propagate_pointer (self, result, cd_keyring_lookup_token_async, error);
 }
 
 /* The holder whose credential (a remembered password, or a session-only token) was
@@ -860,11 +871,7 @@ cd_keyring_lookup_remembered_account_finish (CdKeyring     *self,
                                              GAsyncResult  *result,
                                              GError       **error)
 {
-  g_return_val_if_fail (CD_IS_KEYRING (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_keyring_lookup_remembered_account_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return propagate_pointer (self, result, cd_keyring_lookup_remembered_account_async, error);
 }
 
 /* Signing out forgets the token; forgetting the account forgets the password too. */
@@ -898,9 +905,5 @@ cd_keyring_clear_finish (CdKeyring     *self,
                          GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (CD_IS_KEYRING (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cd_keyring_clear_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return propagate_boolean (self, result, cd_keyring_clear_async, error);
 }
