@@ -47,6 +47,8 @@ typedef struct
   CdKeyring       *keyring;
   CdTrustStore    *trust;
   CdDocumentStore *library;
+  char            *restored_token; /* the token a command started with, NULL if none */
+  gboolean         session_restored;
 } Cli;
 
 typedef int (*CommandFunc) (Cli *cli, int argc, char **argv);
@@ -362,19 +364,21 @@ restore_session (Cli     *cli,
 
   cd_client_set_session (cli->client, id_number, token);
   cd_client_set_keyring (cli->client, cli->keyring);
+  /* A copy: signing in again from the keyring replaces the client's token. */
+  cli->restored_token = g_steal_pointer (&token);
+  cli->session_restored = TRUE;
   return TRUE;
 }
 
 /* Keeps a token the client got by signing in again, for the next command. */
 static void
-save_token (Cli        *cli,
-            const char *previous_token)
+save_token (Cli *cli)
 {
   const char *token = cd_client_get_token (cli->client);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (token == NULL || g_strcmp0 (token, previous_token) == 0)
+  if (token == NULL || g_strcmp0 (token, cli->restored_token) == 0)
     return;
 
   cd_keyring_store_token_async (cli->keyring, cli->server, cd_client_get_id_number (cli->client), token,
@@ -589,7 +593,6 @@ command_notice (Cli   *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(CdNotice) notice = NULL;
-  g_autofree char *previous_token = NULL;
   const GOptionEntry entries[] = {
     { "accept", 0, 0, G_OPTION_ARG_NONE, &accept, N_("Accept the service notice"), NULL },
     { NULL }
@@ -601,8 +604,6 @@ command_notice (Cli   *cli,
     return usage_error (_("usage: certdesk-cli notice [--accept]"));
   if (!restore_session (cli, &error))
     return fail (error);
-  /* A copy: signing in again from the keyring replaces the client's token. */
-  previous_token = g_strdup (cd_client_get_token (cli->client));
 
   cd_client_get_notice_async (cli->client, cli->cancellable, cli_result_cb, cli);
   result = cli_wait (cli);
@@ -627,7 +628,6 @@ command_notice (Cli   *cli,
       if (notice == NULL)
         return fail (error);
     }
-  save_token (cli, previous_token);
 
   if (cli->json)
     {
@@ -655,7 +655,6 @@ command_list (Cli   *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) certificates = NULL;
-  g_autofree char *previous_token = NULL;
   gint64 now = cd_time_now ();
   const GOptionEntry entries[] = { { NULL } };
 
@@ -665,15 +664,12 @@ command_list (Cli   *cli,
     return usage_error (_("usage: certdesk-cli list"));
   if (!restore_session (cli, &error))
     return fail (error);
-  /* A copy: signing in again from the keyring replaces the client's token. */
-  previous_token = g_strdup (cd_client_get_token (cli->client));
 
   cd_client_list_certificates_async (cli->client, cli->cancellable, cli_result_cb, cli);
   result = cli_wait (cli);
   certificates = cd_client_list_certificates_finish (cli->client, result, &error);
   if (certificates == NULL)
     return fail (error);
-  save_token (cli, previous_token);
 
   if (cli->json)
     print_json_list ("certificates", certificates, (ToJsonFunc) cd_certificate_to_json);
@@ -706,7 +702,6 @@ command_info (Cli   *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CdCertificate) certificate = NULL;
-  g_autofree char *previous_token = NULL;
   const GOptionEntry entries[] = { { NULL } };
 
   if (!parse_command_options (_("info CERT_NO — one certificate in full"), entries, &argc, &argv))
@@ -715,13 +710,10 @@ command_info (Cli   *cli,
     return usage_error (_("usage: certdesk-cli info CERT_NO"));
   if (!restore_session (cli, &error))
     return fail (error);
-  /* A copy: signing in again from the keyring replaces the client's token. */
-  previous_token = g_strdup (cd_client_get_token (cli->client));
 
   certificate = find_certificate (cli, argv[1], &error);
   if (certificate == NULL)
     return fail (error);
-  save_token (cli, previous_token);
 
   if (cli->json)
     {
@@ -800,7 +792,6 @@ command_annotate (Cli   *cli,
   g_autoptr(CdCertificate) certificate = NULL;
   g_autoptr(CdAnnotation) annotation = NULL;
   g_autoptr(CdQuota) quota = NULL;
-  g_autofree char *previous_token = NULL;
   const GOptionEntry entries[] = {
     { "days", 0, 0, G_OPTION_ARG_INT, &days, N_("Validity in days, 1 to 90 (default 90)"), "N" },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &scenario, N_("Usage scenario (default self_use)"), "SCENARIO" },
@@ -816,8 +807,6 @@ command_annotate (Cli   *cli,
     return usage_error (_("--days is 1 to 90"));
   if (!restore_session (cli, &error))
     return fail (error);
-  /* A copy: signing in again from the keyring replaces the client's token. */
-  previous_token = g_strdup (cd_client_get_token (cli->client));
 
   certificate = find_certificate (cli, argv[1], &error);
   if (certificate == NULL)
@@ -846,7 +835,6 @@ command_annotate (Cli   *cli,
         return fail (error);
       g_set_object (&annotation, done);
     }
-  save_token (cli, previous_token);
 
   print_annotation (cli, annotation, quota);
   return cd_annotation_get_state (annotation) == CD_ANNOTATION_STATE_FAILED ? EXIT_FAILURE_OTHER : EXIT_OK;
@@ -862,7 +850,6 @@ command_status (Cli   *cli,
   g_autoptr(CdCertificate) certificate = NULL;
   g_autoptr(GPtrArray) annotations = NULL;
   g_autoptr(CdQuota) quota = NULL;
-  g_autofree char *previous_token = NULL;
   gint64 now = cd_time_now ();
   const GOptionEntry entries[] = { { NULL } };
 
@@ -872,8 +859,6 @@ command_status (Cli   *cli,
     return usage_error (_("usage: certdesk-cli status CERT_NO"));
   if (!restore_session (cli, &error))
     return fail (error);
-  /* A copy: signing in again from the keyring replaces the client's token. */
-  previous_token = g_strdup (cd_client_get_token (cli->client));
 
   certificate = find_certificate (cli, argv[1], &error);
   if (certificate == NULL)
@@ -885,7 +870,6 @@ command_status (Cli   *cli,
   annotations = cd_client_list_annotations_finish (cli->client, result, &quota, &error);
   if (annotations == NULL)
     return fail (error);
-  save_token (cli, previous_token);
 
   if (cli->json)
     {
@@ -955,7 +939,6 @@ command_download (Cli   *cli,
   g_autoptr(CdLibraryEntry) entry = NULL;
   g_autofree char *default_name = NULL;
   g_autofree char *until = NULL;
-  g_autofree char *previous_token = NULL;
   CdAnnotation *annotation;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Where to save the PDF (default CERT_NO-DATE.pdf)"), "FILE" },
@@ -968,8 +951,6 @@ command_download (Cli   *cli,
     return usage_error (_("usage: certdesk-cli download CERT_NO [-o FILE]"));
   if (!restore_session (cli, &error))
     return fail (error);
-  /* A copy: signing in again from the keyring replaces the client's token. */
-  previous_token = g_strdup (cd_client_get_token (cli->client));
 
   certificate = find_certificate (cli, argv[1], &error);
   if (certificate == NULL)
@@ -989,7 +970,6 @@ command_download (Cli   *cli,
   if (document == NULL)
     return fail (error);
   g_clear_object (&result);
-  save_token (cli, previous_token);
 
   /* The library checks the signature before it keeps anything; a document that
    * fails is not saved anywhere. */
@@ -1166,6 +1146,7 @@ static void
 cli_clear (Cli *cli)
 {
   g_free (cli->server);
+  g_free (cli->restored_token);
   g_clear_object (&cli->cancellable);
   g_clear_pointer (&cli->loop, g_main_loop_unref);
   g_clear_object (&cli->client);
@@ -1267,6 +1248,8 @@ main (int    argc,
       if (g_str_equal (argv[first], commands[i].name))
         {
           status = commands[i].func (&cli, argc - first, argv + first);
+          if (cli.session_restored)
+            save_token (&cli);
           break;
         }
     }
