@@ -78,7 +78,8 @@ for lang in $linguas; do
 done
 
 # (b) POTFILES.in is sorted, names only existing files, and lists every source file
-# with translatable strings. src/server is not translated: the service's API messages
+# with translatable strings (sources, templates, and the schema, desktop file and
+# metainfo in data/). src/server is not translated: the service's API messages
 # are English by design, and clients translate by error code.
 potfiles=$(sed -e 's/#.*//' -e 's/[[:space:]]*$//' po/POTFILES.in | grep -v '^$')
 printf '%s\n' "$potfiles" > "$tmp/potfiles"
@@ -92,7 +93,9 @@ done
 missing=0
 candidates=$( (grep -rlE '(\b_|\bN_|\bC_|\bNC_|ngettext|g_dngettext|g_dpgettext2?)[[:space:]]*\(' src \
                   --include='*.c' --include='*.h' | grep -v '^src/server/'
-                grep -rl 'translatable="yes"' ui --include='*.ui') | LC_ALL=C sort)
+                grep -rl 'translatable="yes"' ui --include='*.ui'
+                find data -name '*.gschema.xml.in' -o -name '*.desktop.in' -o -name '*.metainfo.xml.in') |
+              LC_ALL=C sort)
 for f in $candidates; do
   # A file counts when xgettext finds a message in it, not a mention in a comment.
   xgettext_glib -o "$tmp/one.pot" "$f" 2>"$tmp/xgettext.err" || {

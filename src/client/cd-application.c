@@ -14,8 +14,6 @@
 #include <glib/gi18n.h>
 #include <handy.h>
 
-#define DEFAULT_SERVER "http://127.0.0.1:8088"
-
 struct _CdApplication
 {
   GtkApplication  parent_instance;
@@ -23,6 +21,7 @@ struct _CdApplication
   gboolean        demo;
   CdDemoService  *demo_service;
   CdKeyring      *keyring;
+  GSettings      *settings;
   GCancellable   *cancellable;
   guint           sigint_id;
   guint           sigterm_id;
@@ -101,9 +100,15 @@ connect_to_service (CdApplication *self,
                     CdWindow      *window)
 {
   const char *env_server = g_getenv ("CERTDESK_SERVER");
-  const char *url = env_server != NULL && *env_server != '\0' ? env_server : DEFAULT_SERVER;
+  g_autofree char *url = NULL;
   g_autoptr(CdClient) client = NULL;
   g_autoptr(GError) error = NULL;
+
+  /* CERTDESK_SERVER overrides the preference for one run (scripts, tests). */
+  if (env_server != NULL && *env_server != '\0')
+    url = g_strdup (env_server);
+  else
+    url = g_settings_get_string (self->settings, "service-url");
 
   client = cd_client_new (url, &error);
   if (client == NULL)
@@ -171,6 +176,8 @@ cd_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (cd_application_parent_class)->startup (application);
 
+  self->settings = g_settings_new (APPLICATION_ID);
+
   hdy_init ();
   /* The dark style follows the system's preference. */
   hdy_style_manager_set_color_scheme (hdy_style_manager_get_default (), HDY_COLOR_SCHEME_PREFER_LIGHT);
@@ -231,6 +238,7 @@ cd_application_dispose (GObject *object)
     cd_demo_service_stop (self->demo_service);
   g_clear_object (&self->demo_service);
   g_clear_object (&self->keyring);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (cd_application_parent_class)->dispose (object);
 }

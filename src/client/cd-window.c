@@ -35,6 +35,10 @@ struct _CdWindow
   CdWindowCredentials   pending_credentials;
   RetryFunc             retry_func;        /* what "Try Again" on the loading page does */
   gboolean              certificates_loaded;
+  GSettings            *settings;
+  int                   width;             /* the size to restore next time */
+  int                   height;
+  gboolean              maximized;
 
   /* Template widgets */
   HdyHeaderBar         *header_bar;          /* (unowned) */
@@ -694,6 +698,52 @@ annotation_page_error_cb (CdWindow     *self,
   handle_error (self, error, NULL);
 }
 
+static void
+restore_window_state (CdWindow *self)
+{
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static void
+save_window_state (CdWindow *self)
+{
+  if (self->width > 0 && self->height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", self->width);
+      g_settings_set_int (self->settings, "window-height", self->height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized", self->maximized);
+}
+
+/* The size to remember is the one the window had when it was last neither maximized nor
+ * tiled, as GNOME applications do. */
+static void
+cd_window_size_allocate (GtkWidget     *widget,
+                         GtkAllocation *allocation)
+{
+  CdWindow *self = CD_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (cd_window_parent_class)->size_allocate (widget, allocation);
+
+  if (!self->maximized)
+    gtk_window_get_size (GTK_WINDOW (self), &self->width, &self->height);
+}
+
+static gboolean
+cd_window_window_state_event (GtkWidget           *widget,
+                              GdkEventWindowState *event)
+{
+  CdWindow *self = CD_WINDOW (widget);
+
+  self->maximized = (event->new_window_state & (GDK_WINDOW_STATE_MAXIMIZED | GDK_WINDOW_STATE_TILED)) != 0;
+
+  return GTK_WIDGET_CLASS (cd_window_parent_class)->window_state_event (widget, event);
+}
+
 static gboolean
 key_press_event_cb (CdWindow    *self,
                     GdkEventKey *event)
@@ -767,6 +817,9 @@ cd_window_dispose (GObject *object)
 {
   CdWindow *self = CD_WINDOW (object);
 
+  if (self->settings != NULL)
+    save_window_state (self);
+  g_clear_object (&self->settings);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -802,6 +855,8 @@ cd_window_class_init (CdWindowClass *klass)
   object_class->set_property = cd_window_set_property;
   object_class->dispose = cd_window_dispose;
   object_class->finalize = cd_window_finalize;
+  widget_class->size_allocate = cd_window_size_allocate;
+  widget_class->window_state_event = cd_window_window_state_event;
 
   properties[PROP_CLIENT] =
     g_param_spec_object ("client", "Client", "The service client",
@@ -863,6 +918,8 @@ cd_window_init (CdWindow *self)
       g_once_init_leave (&css_loaded, 1);
     }
 
+  self->settings = g_settings_new (APPLICATION_ID);
+  restore_window_state (self);
   self->cancellable = g_cancellable_new ();
   self->keyring_cancellable = g_cancellable_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions, G_N_ELEMENTS (window_actions),
