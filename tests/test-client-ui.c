@@ -9,6 +9,8 @@
 #include "cd-certificate-list.h"
 #include "cd-certificate-row.h"
 #include "cd-demo-service.h"
+#include "cd-document-store.h"
+#include "cd-document-view.h"
 #include "cd-sign-in-page.h"
 #include "cd-test-service.h"
 #include "cd-window.h"
@@ -326,6 +328,90 @@ assert_accessible_names (CdWindow *window)
   gtk_container_forall (GTK_CONTAINER (window), collect_unnamed, unnamed);
   if (unnamed->len > 0)
     g_error ("controls without an accessible name on the page “%s”:%s", visible_page (window), unnamed->str);
+}
+
+/* Desktop notifications: the test owns org.freedesktop.Notifications on its private
+ * bus and keeps the summary of each notification GLib sends there. */
+
+static GPtrArray *notifications;
+
+static const char notifications_xml[] =
+  "<node>"
+  "  <interface name='org.freedesktop.Notifications'>"
+  "    <method name='Notify'>"
+  "      <arg type='s' direction='in'/><arg type='u' direction='in'/><arg type='s' direction='in'/>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='as' direction='in'/>"
+  "      <arg type='a{sv}' direction='in'/><arg type='i' direction='in'/><arg type='u' direction='out'/>"
+  "    </method>"
+  "    <method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "  </interface>"
+  "</node>";
+
+static void
+notifications_method_cb (GDBusConnection       *connection,
+                         const char            *sender,
+                         const char            *object_path,
+                         const char            *interface_name,
+                         const char            *method_name,
+                         GVariant              *parameters,
+                         GDBusMethodInvocation *invocation,
+                         gpointer               user_data)
+{
+  if (g_str_equal (method_name, "Notify"))
+    {
+      const char *summary = NULL;
+
+      g_variant_get_child (parameters, 3, "&s", &summary);
+      g_ptr_array_add (notifications, g_strdup (summary));
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notifications->len));
+      return;
+    }
+
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+start_notification_server (void)
+{
+  static const GDBusInterfaceVTable vtable = { notifications_method_cb, NULL, NULL, { 0 } };
+  g_autoptr(GDBusNodeInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GApplication) application = NULL;
+  GDBusConnection *bus;
+
+  notifications = g_ptr_array_new_with_free_func (g_free);
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  info = g_dbus_node_info_new_for_xml (notifications_xml, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0], &vtable,
+                                     NULL, NULL, &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.freedesktop.Notifications", 4),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The window sends through the default application, as in the app. */
+  application = g_application_new ("io.github.certdesk.CertDesk.UiTest", G_APPLICATION_NON_UNIQUE);
+  g_application_register (application, NULL, &error);
+  g_assert_no_error (error);
+  g_application_set_default (g_steal_pointer (&application));
+}
+
+static gboolean
+has_notification (gpointer data)
+{
+  const char *part = data;
+
+  for (guint i = 0; i < notifications->len; i++)
+    {
+      if (strstr (g_ptr_array_index (notifications, i), part) != NULL)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* Fixtures */
@@ -848,6 +934,11 @@ test_annotation_page (Fixture       *fixture,
   wait_for_label (window, state_label, ready_text);
   g_assert_false (gtk_widget_get_visible (annotation_child (window, "state_spinner")));
   g_assert_false (banner_is_revealed (window));
+  {
+    g_autofree char *title = g_strdup_printf (_("The annotated certificate for %s is ready"), "注册安全工程师");
+
+    wait_for (has_notification, title, "the “ready” notification", window);
+  }
   save_screenshot (window, "ready");
   assert_accessible_names (window);
 
@@ -893,6 +984,220 @@ test_annotation_page (Fixture       *fixture,
   save_screenshot (window, "revoked");
   press_key (window, GDK_KEY_Left, GDK_MOD1_MASK);
   g_assert_cmpstr (visible_page (window), ==, "certificates");
+}
+
+static gboolean
+signature_is_checked (gpointer window)
+{
+  CdDocumentView *view = window_child (window, "document_view");
+
+  return g_strcmp0 (visible_page (window), "document") == 0 &&
+         cd_document_view_get_signature_info (view) != NULL && cd_document_view_get_page_ready (view);
+}
+
+static CdSignatureStatus
+wait_for_signature (CdWindow *window)
+{
+  wait_for (signature_is_checked, window, "the document and its signature", window);
+  return cd_signature_info_get_status (cd_document_view_get_signature_info (window_child (window, "document_view")));
+}
+
+static GtkFileChooser *
+find_file_chooser (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    {
+      if (GTK_IS_FILE_CHOOSER_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+        return l->data;
+    }
+  return NULL;
+}
+
+static gboolean
+file_chooser_is_shown (gpointer data)
+{
+  return find_file_chooser () != NULL;
+}
+
+static gboolean
+library_list_is_shown (gpointer window)
+{
+  return g_strcmp0 (visible_page (window), "library") == 0 &&
+         cd_certificate_list_get_n_certificates (window_child (window, "library_list")) > 0;
+}
+
+static GtkListBoxRow *
+first_row (CdWindow   *window,
+           const char *list)
+{
+  GtkListBox *list_box = GTK_LIST_BOX (gtk_widget_get_template_child (window_child (window, list),
+                                                                      CD_TYPE_CERTIFICATE_LIST, "list_box"));
+
+  return gtk_list_box_get_row_at_index (list_box, 0);
+}
+
+static GBytes *
+read_bytes (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &data, &length, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (g_steal_pointer (&data), length);
+}
+
+/* A valid annotation: viewed (downloaded into the library, signature checked), saved
+ * as a copy; then the next start shows the cached list at once, a start without the
+ * service opens on the library, and PDFs from disk are checked against the pin. */
+static void
+test_documents (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  CdWindow *window = fixture->window;
+  g_autofree char *service = g_strdup (fixture->service->base_url);
+  GtkLabel *state_label = annotation_child (window, "state_label");
+  g_autofree char *end_date = NULL;
+  g_autofree char *ready_text = NULL;
+  g_autofree char *copy_dir = g_dir_make_tmp ("certdesk-copy-XXXXXX", NULL);
+  g_autofree char *copy_path = NULL;
+  g_autofree char *copy_name = NULL;
+  g_autofree char *saved_text = NULL;
+  g_autofree char *library_dir = cd_document_store_get_default_directory ();
+  g_autofree char *library_path = NULL;
+  g_autofree char *tampered_path = NULL;
+  g_autofree char *lapse_title = NULL;
+  g_autoptr(GBytes) original = NULL;
+  g_autoptr(GBytes) copy = NULL;
+  g_autoptr(CdClient) client2 = NULL;
+  g_autoptr(CdClient) client3 = NULL;
+  g_autoptr(GFile) copy_file = NULL;
+  g_autoptr(GFile) tampered_file = NULL;
+  g_autoptr(GDir) dir = NULL;
+  GtkFileChooser *chooser;
+  CdWindow *window2;
+  CdWindow *window3;
+  const char *name;
+  char *data;
+  gsize length;
+
+  cd_window_restore_session (window);
+  wait_for_page (window, "sign-in");
+  type_credentials (window, CD_TEST_DEMO_ID_NUMBER, CD_TEST_DEMO_PASSWORD, TRUE);
+  click (page_child (window, "sign_in_button"));
+  wait_for_page (window, "notice");
+  click (window_child (window, "accept_button"));
+  wait_for (list_is_shown, window, "the certificate list", window);
+
+  /* Three days: within the reminder's seven. */
+  open_certificate (window, "注册安全工程师");
+  g_assert_false (gtk_widget_get_visible (annotation_child (window, "view_button")));
+  end_date = apply_for (window, 3, NULL);
+  ready_text = g_strdup_printf (_("Valid until %s"), end_date);
+  wait_for_label (window, state_label, ready_text);
+  g_assert_true (gtk_widget_get_visible (annotation_child (window, "view_button")));
+  save_screenshot (window, "ready");
+
+  click (annotation_child (window, "view_button"));
+  g_assert_cmpint (wait_for_signature (window), ==, CD_SIGNATURE_VALID);
+  g_assert_true (gtk_widget_get_visible (window_child (window, "save_button")));
+  g_assert_false (banner_is_revealed (window));
+  save_screenshot (window, "document");
+  assert_accessible_names (window);
+
+  /* It is in the offline library now, and the lapse reminder went out. */
+  dir = g_dir_open (library_dir, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      if (g_str_has_suffix (name, ".pdf"))
+        library_path = g_build_filename (library_dir, name, NULL);
+    }
+  g_assert_nonnull (library_path);
+  lapse_title = g_strdup_printf (_("The annotation of %1$s lapses on %2$s"), "注册安全工程师", end_date);
+  wait_for (has_notification, lapse_title, "the lapse reminder", window);
+
+  /* Save a Copy: the file chooser offers CERT_NO-DATE.pdf; the copy is the same bytes. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "save-copy", NULL);
+  wait_for (file_chooser_is_shown, NULL, "the file chooser", window);
+  chooser = find_file_chooser ();
+  copy_name = g_strdup_printf ("AQ2021110105000123-%s.pdf", end_date);
+  {
+    g_autofree char *offered = gtk_file_chooser_get_current_name (chooser);
+
+    g_assert_cmpstr (offered, ==, copy_name);
+  }
+  gtk_file_chooser_set_current_folder (chooser, copy_dir);
+  iterate ();
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  wait_for (banner_is_revealed, window, "the saved banner", window);
+  copy_path = g_build_filename (copy_dir, copy_name, NULL);
+  saved_text = g_strdup_printf (_("Saved a copy as %s."), copy_path);
+  assert_banner (window, GTK_MESSAGE_INFO, saved_text);
+  original = read_bytes (library_path);
+  copy = read_bytes (copy_path);
+  g_assert_true (g_bytes_equal (original, copy));
+  save_screenshot (window, "saved-copy");
+
+  /* Back returns to the annotation page. */
+  press_key (window, GDK_KEY_Escape, 0);
+  g_assert_cmpstr (visible_page (window), ==, "annotations");
+  wait_for_keyring_writes (fixture->keyring, service);
+
+  /* The next start: the cached list is there before any answer from the service. */
+  client2 = cd_client_new (service, NULL);
+  window2 = new_window (client2, fixture->keyring);
+  cd_window_restore_session (window2);
+  g_assert_cmpstr (visible_page (window2), ==, "certificates");
+  g_assert_cmpuint (cd_certificate_list_get_n_certificates (window_child (window2, "certificate_list")), ==, 3);
+  save_screenshot (window2, "cached-list");
+  gtk_widget_destroy (GTK_WIDGET (window2));
+
+  /* Without the service: the cached list, then the library with a banner. */
+  g_assert_true (cd_test_service_stop (fixture->service, NULL));
+  client3 = cd_client_new (service, NULL);
+  window3 = new_window (client3, fixture->keyring);
+  cd_window_restore_session (window3);
+  g_assert_cmpstr (visible_page (window3), ==, "certificates");
+  wait_for (library_list_is_shown, window3, "the offline library", window3);
+  wait_for (banner_is_revealed, window3, "the offline banner", window3);
+  g_assert_cmpint (gtk_info_bar_get_message_type (window_child (window3, "banner")), ==, GTK_MESSAGE_WARNING);
+  g_assert_true (gtk_widget_get_visible (window_child (window3, "banner_retry_button")));
+  g_assert_cmpstr (gtk_label_get_text (row_child (first_row (window3, "library_list"), "annotation_label")), ==,
+                   ready_text);
+  save_screenshot (window3, "offline-library");
+  assert_accessible_names (window3);
+
+  /* Still previewed and verified offline. */
+  gtk_widget_activate (GTK_WIDGET (first_row (window3, "library_list")));
+  g_assert_cmpint (wait_for_signature (window3), ==, CD_SIGNATURE_VALID);
+  save_screenshot (window3, "offline-document");
+  press_key (window3, GDK_KEY_Escape, 0);
+  g_assert_cmpstr (visible_page (window3), ==, "library");
+
+  /* A PDF from disk: the saved copy checks out against the service's pinned signer… */
+  copy_file = g_file_new_for_path (copy_path);
+  cd_window_open_file (window3, copy_file);
+  g_assert_cmpint (wait_for_signature (window3), ==, CD_SIGNATURE_VALID);
+
+  /* …and a copy with one byte changed does not. */
+  data = g_bytes_unref_to_data (g_steal_pointer (&copy), &length);
+  data[length / 3] ^= 0x01;
+  tampered_path = g_build_filename (copy_dir, "tampered.pdf", NULL);
+  g_assert_true (g_file_set_contents (tampered_path, data, length, NULL));
+  g_free (data);
+  tampered_file = g_file_new_for_path (tampered_path);
+  cd_window_open_file (window3, tampered_file);
+  g_assert_cmpint (wait_for_signature (window3), !=, CD_SIGNATURE_VALID);
+  save_screenshot (window3, "tampered");
+  gtk_widget_destroy (GTK_WIDGET (window3));
+
+  g_unlink (copy_path);
+  g_unlink (tampered_path);
+  g_rmdir (copy_dir);
 }
 
 /* The demo service of `certdesk --demo`: started, signed in to without the keyring,
@@ -1028,6 +1333,7 @@ main (int   argc,
       g_assert_cmpstr (_("Sign In to CertDesk"), ==, "登录 CertDesk");
     }
 
+  start_notification_server ();
   no_secrets = g_strcmp0 (g_getenv ("KEYRING_SESSION_NO_SECRETS"), "1") == 0;
   if (no_secrets)
     {
@@ -1046,6 +1352,8 @@ main (int   argc,
                   fixture_tear_down);
       g_test_add ("/certdesk/client-ui/annotation-page", Fixture, NULL, annotation_fixture_set_up,
                   test_annotation_page, fixture_tear_down);
+      g_test_add ("/certdesk/client-ui/documents", Fixture, NULL, annotation_fixture_set_up, test_documents,
+                  fixture_tear_down);
     }
   g_test_add_func ("/certdesk/client-ui/demo-service", test_demo_service);
   g_test_add_func ("/certdesk/client-ui/demo-service-fails", test_demo_service_fails);

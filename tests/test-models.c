@@ -4,12 +4,16 @@
 #include "cd-certificate.h"
 #include "cd-client-error.h"
 #include "cd-holder.h"
+#include "cd-json.h"
+#include "cd-list-cache.h"
 #include "cd-notice.h"
 #include "cd-quota.h"
 #include "cd-time.h"
 #include "cd-verification.h"
 
+#include <glib/gstdio.h>
 #include <locale.h>
+#include <sys/stat.h>
 #include <string.h>
 
 /* The examples of docs/api.md. */
@@ -1226,6 +1230,93 @@ test_error_garbage (void)
     }
 }
 
+static JsonObject *
+parse_test_json (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *object = cd_json_parse_object (json, strlen (json), &error);
+
+  g_assert_no_error (error);
+  return object;
+}
+
+/* The cached list comes back as it was saved, for its own service only, in a file only
+ * the user can read; a damaged file is an error, not a list. */
+static void
+test_list_cache (void)
+{
+  g_autofree char *directory = g_dir_make_tmp ("certdesk-cache-XXXXXX", NULL);
+  g_autoptr(CdListCache) cache = cd_list_cache_new (directory);
+  g_autoptr(JsonObject) holder_object = parse_test_json (HOLDER_JSON);
+  g_autoptr(JsonObject) list_object = parse_test_json ("{\"certificates\": [" CERTIFICATE_WITH_ANNOTATION_JSON ", "
+                                                       CERTIFICATE_JSON "]}");
+  g_autoptr(CdHolder) holder = cd_holder_new_from_json (holder_object, NULL);
+  g_autoptr(GPtrArray) certificates = cd_certificate_list_new_from_json (list_object, NULL);
+  g_autoptr(CdHolder) loaded_holder = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *path = NULL;
+  const char *name;
+  gint64 saved_at = 0;
+  GStatBuf buf;
+  CdCertificate *first;
+
+  g_assert_nonnull (holder);
+  g_assert_nonnull (certificates);
+
+  /* Nothing cached yet. */
+  g_assert_false (cd_list_cache_load (cache, "https://cert.example.cn", &loaded_holder, &loaded, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (loaded);
+
+  g_assert_true (cd_list_cache_save (cache, "https://cert.example.cn", holder, certificates, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (cd_list_cache_load (cache, "https://cert.example.cn", &loaded_holder, &loaded, &saved_at, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (cd_holder_get_name (loaded_holder), ==, "张三");
+  g_assert_cmpstr (cd_holder_get_id_number_masked (loaded_holder), ==, "1101**********1239");
+  g_assert_cmpuint (loaded->len, ==, 2);
+  first = g_ptr_array_index (loaded, 0);
+  g_assert_cmpstr (cd_certificate_get_cert_no (first), ==, "AQ2021110105000123");
+  g_assert_nonnull (cd_certificate_get_latest_annotation (first));
+  g_assert_cmpint (cd_annotation_get_valid_until (cd_certificate_get_latest_annotation (first)), ==,
+                   1803371403); /* 2027-02-23T08:30:03Z */
+  g_assert_null (cd_certificate_get_latest_annotation (g_ptr_array_index (loaded, 1)));
+  g_assert_cmpint (ABS (saved_at - cd_time_now ()), <=, 5);
+  g_clear_object (&loaded_holder);
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+
+  /* Another service has nothing cached. */
+  g_assert_false (cd_list_cache_load (cache, "https://other.example.cn", &loaded_holder, &loaded, NULL, &error));
+  g_assert_no_error (error);
+
+  /* One file, readable by its owner alone. */
+  dir = g_dir_open (directory, 0, NULL);
+  name = g_dir_read_name (dir);
+  g_assert_nonnull (name);
+  g_assert_null (g_dir_read_name (dir));
+  path = g_build_filename (directory, name, NULL);
+  g_assert_cmpint (g_stat (path, &buf), ==, 0);
+  g_assert_cmpint (buf.st_mode & 0777, ==, 0600);
+
+  /* A damaged file is an error. */
+  g_assert_true (g_file_set_contents (path, "{\"version\": 1, \"certificates\": [", -1, NULL));
+  g_assert_false (cd_list_cache_load (cache, "https://cert.example.cn", &loaded_holder, &loaded, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_null (loaded);
+  g_clear_error (&error);
+
+  g_assert_true (cd_list_cache_remove (cache, "https://cert.example.cn", &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  /* Removing what is not there is fine. */
+  g_assert_true (cd_list_cache_remove (cache, "https://cert.example.cn", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_rmdir (directory), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1270,6 +1361,7 @@ main (int   argc,
   g_test_add_func ("/certdesk/models/error/codes", test_error_codes);
   g_test_add_func ("/certdesk/models/error/extras", test_error_extras);
   g_test_add_func ("/certdesk/models/error/garbage", test_error_garbage);
+  g_test_add_func ("/certdesk/models/list-cache", test_list_cache);
 
   return g_test_run ();
 }

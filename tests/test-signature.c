@@ -459,7 +459,7 @@ test_pinning (void)
   g_assert_cmpstr (cd_signature_info_get_signer_fingerprint (info), ==, other_fingerprint);
   g_assert_cmpstr (cd_signature_info_get_signer_name (info), ==, SIGNER_CN);
   g_assert_true (cd_signature_info_get_covers_whole_document (info));
-  assert_summary_contains (info, "not with the key");
+  assert_summary_contains (info, "not with a key this computer trusts");
   g_object_unref (info);
 
   /* A mismatch leaves the pin alone. */
@@ -672,6 +672,33 @@ test_trust_store_persistence (void)
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 }
 
+/* A read-only view never pins: a PDF opened from disk cannot make its signer trusted. */
+static void
+test_trust_store_read_only (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "read-only", "trusted-signers.ini", NULL);
+  g_autoptr(CdTrustStore) view = cd_trust_store_new_read_only (path);
+  g_autoptr(CdTrustStore) store = cd_trust_store_new (path);
+  g_autofree char *pin = NULL;
+
+  g_assert_cmpint (cd_trust_store_check_or_pin (view, SERVICE_URL, FINGERPRINT_A, &error), ==,
+                   CD_TRUST_MISMATCH);
+  g_assert_no_error (error);
+  pin = cd_trust_store_get_pin (store, SERVICE_URL, &error);
+  g_assert_no_error (error);
+  g_assert_null (pin);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  g_assert_cmpint (cd_trust_store_check_or_pin (store, SERVICE_URL, FINGERPRINT_A, &error), ==,
+                   CD_TRUST_PINNED_NOW);
+  g_assert_cmpint (cd_trust_store_check_or_pin (view, SERVICE_URL, FINGERPRINT_A, &error), ==,
+                   CD_TRUST_MATCHES);
+  g_assert_cmpint (cd_trust_store_check_or_pin (view, SERVICE_URL, FINGERPRINT_B, &error), ==,
+                   CD_TRUST_MISMATCH);
+  g_assert_no_error (error);
+}
+
 static void
 test_trust_store_urls (void)
 {
@@ -833,6 +860,7 @@ main (int   argc,
   g_test_add_func ("/certdesk/signature/status-strings", test_status_strings);
   g_test_add_func ("/certdesk/signature/trust-store/persistence", test_trust_store_persistence);
   g_test_add_func ("/certdesk/signature/trust-store/urls", test_trust_store_urls);
+  g_test_add_func ("/certdesk/signature/trust-store/read-only", test_trust_store_read_only);
   g_test_add_func ("/certdesk/signature/trust-store/corrupt", test_trust_store_corrupt);
   g_test_add_func ("/certdesk/signature/trust-store/threads", test_trust_store_threads);
 

@@ -981,7 +981,7 @@ command_download (Cli   *cli,
     return fail (error);
 
   until = format_date (cd_annotation_get_valid_until (annotation));
-  default_name = g_strdup_printf ("%s-%s.pdf", cd_certificate_get_cert_no (certificate), until);
+  default_name = cd_library_entry_dup_suggested_name (entry);
   if (!write_document (document, output != NULL ? output : default_name, &error))
     return fail (error);
 

@@ -31,6 +31,7 @@ struct _CdAnnotationPage
   GtkLabel      *state_label;    /* (unowned) */
   GtkLabel      *quota_label;    /* (unowned) */
   GtkButton     *apply_button;   /* (unowned) */
+  GtkButton     *view_button;    /* (unowned) */
   GtkLabel      *reason_label;   /* (unowned) */
   GtkListBox    *history_list;   /* (unowned) */
 };
@@ -40,6 +41,7 @@ G_DEFINE_TYPE (CdAnnotationPage, cd_annotation_page, GTK_TYPE_BIN)
 enum
 {
   SIGNAL_ERROR,
+  SIGNAL_VIEW_ANNOTATION,
   N_SIGNALS
 };
 
@@ -213,6 +215,8 @@ update_state (CdAnnotationPage *self)
   g_autofree char *reason = dup_apply_reason (self, now);
   gboolean pending = latest != NULL &&
                      cd_annotation_get_state_at (latest, now) == CD_ANNOTATION_STATE_PENDING;
+  gboolean viewable = latest != NULL &&
+                      cd_annotation_get_state_at (latest, now) == CD_ANNOTATION_STATE_READY;
   g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (self->history_list));
 
   gtk_label_set_text (self->state_label, state);
@@ -226,6 +230,21 @@ update_state (CdAnnotationPage *self)
     quota = cd_annotation_page_quota_label (self->quota);
   gtk_label_set_text (self->quota_label, quota != NULL ? quota : "");
   gtk_widget_set_visible (GTK_WIDGET (self->quota_label), quota != NULL);
+
+  /* A valid annotation is viewed rather than applied for again: that comes first. */
+  gtk_widget_set_visible (GTK_WIDGET (self->view_button), viewable);
+  if (viewable)
+    {
+      gtk_style_context_add_class (gtk_widget_get_style_context (GTK_WIDGET (self->view_button)),
+                                   "suggested-action");
+      gtk_style_context_remove_class (gtk_widget_get_style_context (GTK_WIDGET (self->apply_button)),
+                                      "suggested-action");
+    }
+  else
+    {
+      gtk_style_context_add_class (gtk_widget_get_style_context (GTK_WIDGET (self->apply_button)),
+                                   "suggested-action");
+    }
 
   gtk_label_set_text (self->reason_label, reason != NULL ? reason : "");
   gtk_widget_set_visible (GTK_WIDGET (self->reason_label), reason != NULL);
@@ -457,6 +476,15 @@ apply_button_clicked_cb (CdAnnotationPage *self)
 }
 
 static void
+view_button_clicked_cb (CdAnnotationPage *self)
+{
+  CdAnnotation *latest = get_latest (self);
+
+  if (self->certificate != NULL && latest != NULL)
+    g_signal_emit (self, signals[SIGNAL_VIEW_ANNOTATION], 0, self->certificate, latest);
+}
+
+static void
 cd_annotation_page_dispose (GObject *object)
 {
   CdAnnotationPage *self = CD_ANNOTATION_PAGE (object);
@@ -483,6 +511,9 @@ cd_annotation_page_class_init (CdAnnotationPageClass *klass)
   signals[SIGNAL_ERROR] =
     g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_VIEW_ANNOTATION] =
+    g_signal_new ("view-annotation", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, CD_TYPE_CERTIFICATE, CD_TYPE_ANNOTATION);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/certdesk/CertDesk/ui/cd-annotation-page.ui");
@@ -492,9 +523,11 @@ cd_annotation_page_class_init (CdAnnotationPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdAnnotationPage, state_label);
   gtk_widget_class_bind_template_child (widget_class, CdAnnotationPage, quota_label);
   gtk_widget_class_bind_template_child (widget_class, CdAnnotationPage, apply_button);
+  gtk_widget_class_bind_template_child (widget_class, CdAnnotationPage, view_button);
   gtk_widget_class_bind_template_child (widget_class, CdAnnotationPage, reason_label);
   gtk_widget_class_bind_template_child (widget_class, CdAnnotationPage, history_list);
   gtk_widget_class_bind_template_callback (widget_class, apply_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, view_button_clicked_cb);
 }
 
 static void

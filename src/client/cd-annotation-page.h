@@ -11,7 +11,8 @@ G_DECLARE_FINAL_TYPE (CdAnnotationPage, cd_annotation_page, CD, ANNOTATION_PAGE,
 
 /* One certificate: its details, the current annotation, the quota, the history, and
  * applying for a new annotation. Errors of its calls are emitted as ::error (a GError)
- * for the window's banner. */
+ * for the window's banner; "View Certificate" on a valid annotation emits
+ * ::view-annotation (CdCertificate *, CdAnnotation *). */
 GtkWidget     *cd_annotation_page_new             (void);
 /* Shows @certificate (or nothing) and loads its annotations with @client. */
 void           cd_annotation_page_set_certificate (CdAnnotationPage *self,

@@ -13,7 +13,8 @@ struct _CdCertificateList
   guint       n_certificates;
 
   /* Template widgets */
-  GtkListBox *list_box; /* (unowned) */
+  GtkListBox *list_box;          /* (unowned) */
+  GtkLabel   *placeholder_label; /* (unowned) */
 };
 
 G_DEFINE_TYPE (CdCertificateList, cd_certificate_list, GTK_TYPE_BIN)
@@ -55,6 +56,7 @@ cd_certificate_list_class_init (CdCertificateListClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/certdesk/CertDesk/ui/cd-certificate-list.ui");
   gtk_widget_class_bind_template_child (widget_class, CdCertificateList, list_box);
+  gtk_widget_class_bind_template_child (widget_class, CdCertificateList, placeholder_label);
   gtk_widget_class_bind_template_callback (widget_class, list_box_row_activated_cb);
 }
 
@@ -119,4 +121,14 @@ cd_certificate_list_compare (CdCertificate *a,
     return by_date;
 
   return g_strcmp0 (cd_certificate_get_cert_no (a), cd_certificate_get_cert_no (b));
+}
+
+void
+cd_certificate_list_set_placeholder_text (CdCertificateList *self,
+                                          const char        *text)
+{
+  g_return_if_fail (CD_IS_CERTIFICATE_LIST (self));
+  g_return_if_fail (text != NULL);
+
+  gtk_label_set_text (self->placeholder_label, text);
 }

@@ -16,6 +16,9 @@ GtkWidget *cd_certificate_list_new              (void);
 void       cd_certificate_list_set_certificates (CdCertificateList *self,
                                                  GPtrArray         *certificates);
 guint      cd_certificate_list_get_n_certificates (CdCertificateList *self);
+/* What the empty list says. */
+void       cd_certificate_list_set_placeholder_text (CdCertificateList *self,
+                                                     const char        *text);
 /* The order of the list: negative when @a comes first. */
 int        cd_certificate_list_compare          (CdCertificate     *a,
                                                  CdCertificate     *b);

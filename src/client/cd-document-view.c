@@ -56,6 +56,7 @@ struct _CdDocumentView
 
   /* Template widgets */
   GtkStack        *stack;               /* (unowned) */
+  GtkLabel        *progress_label;      /* (unowned) */
   GtkLabel        *error_title;         /* (unowned) */
   GtkLabel        *error_label;         /* (unowned) */
   GtkScrolledWindow *scrolled;          /* (unowned) */
@@ -799,6 +800,7 @@ cd_document_view_class_init (CdDocumentViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/certdesk/CertDesk/ui/cd-document-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CdDocumentView, stack);
+  gtk_widget_class_bind_template_child (widget_class, CdDocumentView, progress_label);
   gtk_widget_class_bind_template_child (widget_class, CdDocumentView, error_title);
   gtk_widget_class_bind_template_child (widget_class, CdDocumentView, error_label);
   gtk_widget_class_bind_template_child (widget_class, CdDocumentView, scrolled);
@@ -887,6 +889,7 @@ cd_document_view_load_async (CdDocumentView      *self,
   g_task_set_source_tag (task, cd_document_view_load_async);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
 
+  gtk_label_set_text (self->progress_label, _("Opening the document…"));
   gtk_stack_set_visible_child_name (self->stack, "loading");
 
   open_task = g_task_new (NULL, data->cancellable, open_cb, g_steal_pointer (&task));
@@ -1011,4 +1014,17 @@ cd_document_view_print (CdDocumentView *self,
       g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
       gtk_widget_show (dialog);
     }
+}
+
+void
+cd_document_view_show_progress (CdDocumentView *self,
+                                const char     *message)
+{
+  g_return_if_fail (CD_IS_DOCUMENT_VIEW (self));
+  g_return_if_fail (message != NULL);
+
+  g_cancellable_cancel (self->cancellable);
+  clear_document (self);
+  gtk_label_set_text (self->progress_label, message);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
 }

@@ -48,6 +48,11 @@ gboolean         cd_document_view_load_finish          (CdDocumentView       *se
                                                         GAsyncResult         *result,
                                                         GError              **error);
 
+/* A spinner and @message instead of a document, while the caller fetches one; a load
+ * in progress stops. */
+void             cd_document_view_show_progress        (CdDocumentView       *self,
+                                                        const char           *message);
+
 /* The signature of the loaded document, or %NULL. */
 CdSignatureInfo *cd_document_view_get_signature_info   (CdDocumentView       *self);
 /* Logical pixels per PDF point. */

@@ -7,7 +7,11 @@
 
 #include "cd-annotation-page.h"
 #include "cd-certificate-list.h"
+#include "cd-document-store.h"
+#include "cd-document-view.h"
+#include "cd-list-cache.h"
 #include "cd-sign-in-page.h"
+#include "cd-time.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -17,6 +21,8 @@
 #define PAGE_NOTICE       "notice"
 #define PAGE_CERTIFICATES "certificates"
 #define PAGE_ANNOTATIONS  "annotations"
+#define PAGE_LIBRARY      "library"
+#define PAGE_DOCUMENT     "document"
 
 typedef void (*RetryFunc) (CdWindow *self);
 
@@ -29,13 +35,27 @@ struct _CdWindow
   CdHolder             *holder;
   CdNotice             *notice;
   GCancellable         *cancellable;
-  GCancellable         *keyring_cancellable; /* writes outlive signing out, not the window */
+  GCancellable         *lifetime_cancellable; /* keyring writes, the library: outlive signing out, not the window */
   char                 *kept_token;        /* the token last stored in the keyring */
   char                 *pending_password;  /* while signing in; wiped */
   CdWindowCredentials   pending_credentials;
   RetryFunc             retry_func;        /* what "Try Again" on the loading page does */
   gboolean              certificates_loaded;
   GSettings            *settings;
+  CdTrustStore         *trust;
+  CdTrustStore         *local_trust;       /* the same pins, read-only */
+  CdDocumentStore      *library;
+  CdListCache          *list_cache;
+  GPtrArray            *library_entries;   /* (element-type CdLibraryEntry) */
+  GHashTable           *reminded;          /* annotation IDs reminded of in this run */
+  GPtrArray            *history;           /* pages "Back" returns to, last on top */
+  GCancellable         *document_cancellable;
+  GFile                *document_file;     /* the document shown, for "Save a Copy" */
+  char                 *document_name;     /* its suggested file name */
+  CdCertificate        *queued_certificate; /* opened from the cached list before signing in */
+  gboolean              offline;           /* showing the library because the service is unreachable */
+  gboolean              document_is_local; /* opened by the holder, not from the service */
+  GPtrArray            *certificates;      /* (element-type CdCertificate) from the service */
   int                   width;             /* the size to restore next time */
   int                   height;
   gboolean              maximized;
@@ -58,6 +78,10 @@ struct _CdWindow
   CdCertificateList    *certificate_list;    /* (unowned) */
   CdAnnotationPage     *annotation_page;     /* (unowned) */
   GtkLabel             *holder_label;        /* (unowned) */
+  GtkWidget            *save_button;         /* (unowned) */
+  GtkWidget            *banner_retry_button; /* (unowned) */
+  CdCertificateList    *library_list;        /* (unowned) */
+  CdDocumentView       *document_view;       /* (unowned) */
 };
 
 G_DEFINE_TYPE (CdWindow, cd_window, HDY_TYPE_APPLICATION_WINDOW)
@@ -74,6 +98,9 @@ static GParamSpec *properties[N_PROPS];
 
 static void load_notice       (CdWindow *self);
 static void load_certificates (CdWindow *self);
+static void go_offline        (CdWindow     *self,
+                               const GError *error);
+static void go_back           (CdWindow     *self);
 static void show_banner       (CdWindow       *self,
                                GtkMessageType  type,
                                const char     *message);
@@ -154,17 +181,62 @@ set_signed_in_actions (CdWindow *self,
 }
 
 static void
-show_page (CdWindow   *self,
-           const char *name)
+update_header (CdWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+  gboolean document = g_strcmp0 (name, PAGE_DOCUMENT) == 0;
+  GAction *save_copy = g_action_map_lookup_action (G_ACTION_MAP (self), "save-copy");
+
+  gtk_widget_set_visible (self->refresh_button, g_strcmp0 (name, PAGE_CERTIFICATES) == 0);
+  gtk_widget_set_visible (self->back_button, self->history->len > 0);
+  gtk_widget_set_visible (self->save_button, document);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (save_copy), document && self->document_file != NULL);
+}
+
+static void
+set_page (CdWindow   *self,
+          const char *name)
 {
   gtk_stack_set_visible_child_name (self->stack, name);
-  gtk_widget_set_visible (self->refresh_button, g_str_equal (name, PAGE_CERTIFICATES));
-  gtk_widget_set_visible (self->back_button, g_str_equal (name, PAGE_ANNOTATIONS));
+  update_header (self);
 
   if (g_str_equal (name, PAGE_SIGN_IN))
     cd_sign_in_page_focus (self->sign_in_page);
   else if (g_str_equal (name, PAGE_NOTICE))
     gtk_widget_grab_focus (GTK_WIDGET (self->accept_button));
+  else if (g_str_equal (name, PAGE_DOCUMENT))
+    gtk_widget_child_focus (GTK_WIDGET (self->document_view), GTK_DIR_TAB_FORWARD);
+}
+
+/* A page of its own (sign-in, the list…): there is nothing to go back to. */
+static void
+show_page (CdWindow   *self,
+           const char *name)
+{
+  g_ptr_array_set_size (self->history, 0);
+
+  /* A PDF the holder opened stays in front while the app signs in behind it. */
+  if (self->document_is_local &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), PAGE_DOCUMENT) == 0)
+    {
+      g_ptr_array_add (self->history, g_strdup (name));
+      update_header (self);
+      return;
+    }
+
+  set_page (self, name);
+}
+
+/* A page opened from the one shown, which "Back" returns to. */
+static void
+push_page (CdWindow   *self,
+           const char *name)
+{
+  const char *current = gtk_stack_get_visible_child_name (self->stack);
+
+  if (current != NULL && !g_str_equal (current, name))
+    g_ptr_array_add (self->history, g_strdup (current));
+  set_page (self, name);
 }
 
 static void
@@ -174,11 +246,13 @@ show_banner (CdWindow       *self,
 {
   GtkStyleContext *icon_style = gtk_widget_get_style_context (GTK_WIDGET (self->banner_icon));
   gboolean error = type == GTK_MESSAGE_ERROR;
+  const char *icon_name = error ? "dialog-error-symbolic"
+                          : type == GTK_MESSAGE_INFO ? "object-select-symbolic"
+                          : "dialog-warning-symbolic";
 
   /* Adwaita draws every kind of info bar alike: the icon tells an error from a warning. */
-  gtk_image_set_from_icon_name (self->banner_icon,
-                                error ? "dialog-error-symbolic" : "dialog-warning-symbolic",
-                                GTK_ICON_SIZE_BUTTON);
+  gtk_image_set_from_icon_name (self->banner_icon, icon_name, GTK_ICON_SIZE_BUTTON);
+  gtk_widget_set_visible (self->banner_retry_button, FALSE);
   if (error)
     gtk_style_context_add_class (icon_style, "cd-banner-error");
   else
@@ -229,6 +303,8 @@ forget_holder (CdWindow *self)
   g_clear_object (&self->notice);
   g_clear_pointer (&self->kept_token, g_free);
   self->certificates_loaded = FALSE;
+  g_clear_pointer (&self->certificates, g_ptr_array_unref);
+  g_clear_object (&self->queued_certificate);
   cd_certificate_list_set_certificates (self->certificate_list, NULL);
   cd_annotation_page_set_certificate (self->annotation_page, NULL, NULL);
   hdy_header_bar_set_subtitle (self->header_bar, NULL);
@@ -252,6 +328,13 @@ show_sign_in (CdWindow   *self,
     show_banner (self, GTK_MESSAGE_ERROR, message);
 }
 
+static gboolean
+is_unreachable (const GError *error)
+{
+  return g_error_matches (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NETWORK) ||
+         g_error_matches (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_TIMEOUT);
+}
+
 /* An error of a call made while signed in. */
 static void
 handle_error (CdWindow     *self,
@@ -260,7 +343,14 @@ handle_error (CdWindow     *self,
 {
   const char *page = gtk_stack_get_visible_child_name (self->stack);
 
-  if (g_error_matches (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NOTICE_NOT_ACCEPTED))
+  /* Starting up without the service (a cached list or a spinner shown), the downloaded
+   * certificates are what the holder can still use. */
+  if (is_unreachable (error) && !self->certificates_loaded &&
+      (g_strcmp0 (page, PAGE_LOADING) == 0 || g_strcmp0 (page, PAGE_CERTIFICATES) == 0))
+    {
+      go_offline (self, error);
+    }
+  else if (g_error_matches (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NOTICE_NOT_ACCEPTED))
     {
       load_notice (self);
     }
@@ -295,8 +385,554 @@ keep_token (CdWindow *self)
   self->kept_token = g_strdup (token);
   if (id_number != NULL)
     cd_keyring_store_token_async (self->keyring, get_service (self), id_number, token,
-                                  CD_KEYRING_SESSION_ONLY, self->keyring_cancellable,
+                                  CD_KEYRING_SESSION_ONLY, self->lifetime_cancellable,
                                   store_token_cb, NULL);
+}
+
+static char *
+format_date (gint64 unix_seconds)
+{
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+
+  return cd_time_format_date (unix_seconds, local);
+}
+
+static void
+show_holder (CdWindow *self,
+             CdHolder *holder)
+{
+  g_autofree char *holder_text = NULL;
+
+  hdy_header_bar_set_subtitle (self->header_bar, cd_holder_get_name (holder));
+  /* Translators: under the list of certificates: the holder's name and masked ID number. */
+  holder_text = g_strdup_printf (_("%s, ID number %s"), cd_holder_get_name (holder),
+                                 cd_holder_get_id_number_masked (holder));
+  gtk_label_set_text (self->holder_label, holder_text);
+}
+
+/* The list is kept for the next start only where the sign-in is (the keyring). */
+static gboolean
+caches_list (CdWindow *self)
+{
+  return self->keyring != NULL && self->client != NULL;
+}
+
+static void
+forget_cached_list (CdWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->client != NULL && !cd_list_cache_remove (self->list_cache, get_service (self), &error))
+    g_warning ("Cannot remove the cached certificate list: %s", error->message);
+}
+
+/* Shows the list the service gave last time, before it answers again. */
+static gboolean
+show_cached_list (CdWindow *self)
+{
+  g_autoptr(CdHolder) holder = NULL;
+  g_autoptr(GPtrArray) certificates = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!cd_list_cache_load (self->list_cache, get_service (self), &holder, &certificates, NULL, &error))
+    {
+      if (error != NULL)
+        g_debug ("Ignoring the cached certificate list: %s", error->message);
+      return FALSE;
+    }
+
+  show_holder (self, holder);
+  cd_certificate_list_set_certificates (self->certificate_list, certificates);
+  show_page (self, PAGE_CERTIFICATES);
+  return TRUE;
+}
+
+static CdLibraryEntry *
+find_library_entry (CdWindow   *self,
+                    const char *cert_no)
+{
+  for (guint i = 0; self->library_entries != NULL && i < self->library_entries->len; i++)
+    {
+      CdLibraryEntry *entry = g_ptr_array_index (self->library_entries, i);
+
+      if (g_strcmp0 (cd_certificate_get_cert_no (cd_library_entry_get_certificate (entry)), cert_no) == 0)
+        return entry;
+    }
+
+  return NULL;
+}
+
+/* A reminder, once per run, for each downloaded annotation that lapses within the
+ * days the preferences say. */
+static void
+send_lapse_reminders (CdWindow *self)
+{
+  GApplication *application = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  guint days = g_settings_get_uint (self->settings, "reminder-days");
+  gint64 now = cd_time_now ();
+
+  if (application == NULL)
+    application = g_application_get_default ();
+  if (application == NULL || days == 0 || self->library_entries == NULL)
+    return;
+
+  for (guint i = 0; i < self->library_entries->len; i++)
+    {
+      CdLibraryEntry *entry = g_ptr_array_index (self->library_entries, i);
+      CdAnnotation *annotation = cd_library_entry_get_annotation (entry);
+      CdCertificate *certificate = cd_library_entry_get_certificate (entry);
+      gint64 until = cd_annotation_get_valid_until (annotation);
+      g_autoptr(GNotification) notification = NULL;
+      g_autofree char *title = NULL;
+      g_autofree char *date = NULL;
+      g_autofree char *id = NULL;
+
+      if (!cd_library_entry_is_valid_at (entry, now) || until - now > (gint64) days * 24 * 3600 ||
+          g_hash_table_contains (self->reminded, cd_annotation_get_id (annotation)))
+        continue;
+
+      g_hash_table_add (self->reminded, g_strdup (cd_annotation_get_id (annotation)));
+      date = format_date (until);
+      /* Translators: a desktop notification; %1$s is the qualification of the
+       * certificate, %2$s a date, 2027-02-23. */
+      title = g_strdup_printf (_("The annotation of %1$s lapses on %2$s"),
+                               cd_certificate_get_qualification (certificate), date);
+      notification = g_notification_new (title);
+      g_notification_set_body (notification,
+                               _("Apply for a new annotation before then to keep using the electronic certificate."));
+      id = g_strdup_printf ("annotation-lapses-%s", cd_annotation_get_id (annotation));
+      g_application_send_notification (application, id, notification);
+    }
+}
+
+static void
+library_listed_cb (GObject      *source_object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  CdWindow *self;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) certificates = NULL;
+  g_autoptr(GError) error = NULL;
+
+  entries = cd_document_store_list_finish (CD_DOCUMENT_STORE (source_object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = CD_WINDOW (user_data);
+  if (entries == NULL)
+    {
+      show_banner (self, GTK_MESSAGE_ERROR, error->message);
+      return;
+    }
+
+  /* Each certificate shows the annotation that was downloaded with it. */
+  certificates = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      CdLibraryEntry *entry = g_ptr_array_index (entries, i);
+      CdCertificate *certificate = cd_library_entry_get_certificate (entry);
+
+      cd_certificate_set_latest_annotation (certificate, cd_library_entry_get_annotation (entry));
+      g_ptr_array_add (certificates, g_object_ref (certificate));
+    }
+
+  g_clear_pointer (&self->library_entries, g_ptr_array_unref);
+  self->library_entries = g_steal_pointer (&entries);
+  cd_certificate_list_set_certificates (self->library_list, certificates);
+  send_lapse_reminders (self);
+}
+
+static void
+load_library (CdWindow *self)
+{
+  cd_document_store_list_async (self->library, self->lifetime_cancellable, library_listed_cb, self);
+}
+
+static void
+go_offline (CdWindow     *self,
+            const GError *error)
+{
+  g_autofree char *message = NULL;
+
+  self->offline = TRUE;
+  load_library (self);
+  show_page (self, PAGE_LIBRARY);
+  /* Translators: %s is a sentence that says why, e.g. that the service cannot be
+   * reached because the connection was refused. */
+  message = g_strdup_printf (_("%s These are the certificates downloaded to this computer."), error->message);
+  show_banner (self, GTK_MESSAGE_WARNING, message);
+  gtk_widget_set_visible (self->banner_retry_button, TRUE);
+}
+
+static void
+document_loaded_cb (GObject      *source_object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (cd_document_view_load_finish (CD_DOCUMENT_VIEW (source_object), result, &error))
+    return;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* The view shows what is wrong with the file itself; the rest goes to the banner. */
+  if (error->domain != CD_DOCUMENT_VIEW_ERROR)
+    show_banner (CD_WINDOW (user_data), GTK_MESSAGE_ERROR, error->message);
+}
+
+static void
+restart_document (CdWindow *self)
+{
+  g_cancellable_cancel (self->document_cancellable);
+  g_clear_object (&self->document_cancellable);
+  self->document_cancellable = g_cancellable_new ();
+  g_clear_object (&self->document_file);
+  g_clear_pointer (&self->document_name, g_free);
+  self->document_is_local = FALSE;
+}
+
+/* Previews @file with its signature checked against the signer of @service_url; @trust
+ * pins a first signer only for documents that came from the service. */
+static void
+show_document (CdWindow     *self,
+               GFile        *file,
+               const char   *suggested_name,
+               CdTrustStore *trust,
+               const char   *service_url)
+{
+  g_set_object (&self->document_file, file);
+  g_free (self->document_name);
+  self->document_name = suggested_name != NULL ? g_strdup (suggested_name) : g_file_get_basename (file);
+  push_page (self, PAGE_DOCUMENT);
+  cd_document_view_load_async (self->document_view, file, trust, service_url, self->document_cancellable,
+                               document_loaded_cb, self);
+}
+
+static void
+show_library_entry (CdWindow       *self,
+                    CdLibraryEntry *entry)
+{
+  g_autofree char *name = cd_library_entry_dup_suggested_name (entry);
+
+  restart_document (self);
+  show_document (self, cd_library_entry_get_file (entry), name, self->trust,
+                 cd_library_entry_get_service_url (entry));
+}
+
+typedef struct
+{
+  CdWindow      *window;
+  CdCertificate *certificate;
+  CdAnnotation  *annotation;
+} FetchData;
+
+static void
+fetch_data_free (FetchData *data)
+{
+  g_clear_object (&data->certificate);
+  g_clear_object (&data->annotation);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FetchData, fetch_data_free)
+
+/* A document that could not be fetched: back where the holder asked for it. */
+static void
+fetch_failed (CdWindow     *self,
+              const GError *error)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), PAGE_DOCUMENT) == 0)
+    go_back (self);
+  handle_error (self, error, NULL);
+}
+
+static void
+document_stored_cb (GObject      *source_object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(FetchData) data = user_data;
+  g_autoptr(CdLibraryEntry) entry = NULL;
+  g_autoptr(GError) error = NULL;
+  CdWindow *self;
+
+  entry = cd_document_store_add_finish (CD_DOCUMENT_STORE (source_object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = data->window;
+  if (entry == NULL)
+    {
+      fetch_failed (self, error);
+      return;
+    }
+
+  load_library (self);
+  show_library_entry (self, entry);
+}
+
+static void
+document_downloaded_cb (GObject      *source_object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(FetchData) data = user_data;
+  g_autoptr(GBytes) document = NULL;
+  g_autoptr(GError) error = NULL;
+  CdCertificate *certificate;
+  CdAnnotation *annotation;
+  CdWindow *self;
+
+  document = cd_client_download_document_finish (CD_CLIENT (source_object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = data->window;
+  if (document == NULL)
+    {
+      fetch_failed (self, error);
+      return;
+    }
+
+  keep_token (self);
+  /* The library keeps it only once it opens and its signature validates. */
+  certificate = data->certificate;
+  annotation = data->annotation;
+  cd_document_store_add_async (self->library, certificate, annotation, document, get_service (self),
+                               self->document_cancellable, document_stored_cb, g_steal_pointer (&data));
+}
+
+static void
+annotation_page_view_annotation_cb (CdWindow      *self,
+                                    CdCertificate *certificate,
+                                    CdAnnotation  *annotation)
+{
+  CdLibraryEntry *entry = find_library_entry (self, cd_certificate_get_cert_no (certificate));
+  FetchData *data;
+
+  if (self->client == NULL)
+    return;
+
+  hide_banner (self);
+  if (entry != NULL &&
+      g_strcmp0 (cd_annotation_get_id (cd_library_entry_get_annotation (entry)), cd_annotation_get_id (annotation)) == 0 &&
+      g_file_query_exists (cd_library_entry_get_file (entry), NULL))
+    {
+      show_library_entry (self, entry);
+      return;
+    }
+
+  restart_document (self);
+  push_page (self, PAGE_DOCUMENT);
+  cd_document_view_show_progress (self->document_view, _("Downloading the annotated certificate…"));
+  data = g_new0 (FetchData, 1);
+  data->window = self;
+  data->certificate = g_object_ref (certificate);
+  data->annotation = g_object_ref (annotation);
+  cd_client_download_document_async (self->client, cd_annotation_get_id (annotation), self->document_cancellable,
+                                     document_downloaded_cb, data);
+}
+
+static void
+library_list_certificate_activated_cb (CdWindow      *self,
+                                       CdCertificate *certificate)
+{
+  const char *cert_no = cd_certificate_get_cert_no (certificate);
+  CdLibraryEntry *entry = find_library_entry (self, cert_no);
+  gboolean lapsed;
+
+  if (entry == NULL)
+    return;
+
+  hide_banner (self);
+  lapsed = !cd_library_entry_is_valid_at (entry, cd_time_now ());
+  /* A lapsed annotation leads to applying again, when the service is there. */
+  if (lapsed && self->certificates_loaded && !self->offline)
+    {
+      for (guint i = 0; self->certificates != NULL && i < self->certificates->len; i++)
+        {
+          CdCertificate *current = g_ptr_array_index (self->certificates, i);
+
+          if (g_strcmp0 (cd_certificate_get_cert_no (current), cert_no) == 0)
+            {
+              cd_annotation_page_set_certificate (self->annotation_page, self->client, current);
+              push_page (self, PAGE_ANNOTATIONS);
+              return;
+            }
+        }
+    }
+
+  show_library_entry (self, entry);
+  if (lapsed)
+    show_banner (self, GTK_MESSAGE_WARNING,
+                 _("This annotation has lapsed: the document is shown for reference. Apply for a new annotation when the service can be reached."));
+}
+
+static void
+copy_saved_cb (GObject      *source_object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  CdWindow *self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+  GFile *destination = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = CD_WINDOW (user_data);
+  if (error != NULL)
+    {
+      show_banner (self, GTK_MESSAGE_ERROR, error->message);
+      return;
+    }
+
+  name = g_file_get_parse_name (destination);
+  /* Translators: %s is where the copy was saved, a path. */
+  message = g_strdup_printf (_("Saved a copy as %s."), name);
+  show_banner (self, GTK_MESSAGE_INFO, message);
+}
+
+static void
+copy_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GFile *source = source_object;
+  GFile *destination = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_copy (source, destination, G_FILE_COPY_OVERWRITE, cancellable, NULL, NULL, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+save_chooser_response_cb (GtkNativeDialog *chooser,
+                          int              response_id,
+                          gpointer         user_data)
+{
+  CdWindow *self = CD_WINDOW (user_data);
+  g_autoptr(GFile) destination = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  if (response_id == GTK_RESPONSE_ACCEPT && self->document_file != NULL)
+    {
+      destination = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      task = g_task_new (self->document_file, self->lifetime_cancellable, copy_saved_cb, self);
+      g_task_set_source_tag (task, save_chooser_response_cb);
+      g_task_set_task_data (task, g_object_ref (destination), g_object_unref);
+      g_task_run_in_thread (task, copy_thread);
+    }
+
+  g_object_unref (chooser);
+}
+
+static GtkFileFilter *
+pdf_filter_new (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("PDF documents"));
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_filter_add_pattern (filter, "*.pdf");
+  gtk_file_filter_add_pattern (filter, "*.PDF");
+  return filter;
+}
+
+static void
+save_copy_activated_cb (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  CdWindow *self = CD_WINDOW (user_data);
+  GtkFileChooserNative *chooser;
+
+  if (self->document_file == NULL)
+    return;
+
+  /* Through the file chooser portal under Flatpak; released in the response. */
+  chooser = gtk_file_chooser_native_new (_("Save a Copy"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_do_overwrite_confirmation (GTK_FILE_CHOOSER (chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), self->document_name);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), pdf_filter_new ());
+  g_signal_connect (chooser, "response", G_CALLBACK (save_chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+open_chooser_response_cb (GtkNativeDialog *chooser,
+                          int              response_id,
+                          gpointer         user_data)
+{
+  CdWindow *self = CD_WINDOW (user_data);
+  g_autoptr(GFile) file = NULL;
+
+  if (response_id == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      cd_window_open_file (self, file);
+    }
+
+  g_object_unref (chooser);
+}
+
+static void
+open_activated_cb (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  CdWindow *self = CD_WINDOW (user_data);
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Open a PDF"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Open"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), pdf_filter_new ());
+  g_signal_connect (chooser, "response", G_CALLBACK (open_chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+library_activated_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  CdWindow *self = CD_WINDOW (user_data);
+
+  load_library (self);
+  push_page (self, PAGE_LIBRARY);
+}
+
+static void
+drag_data_received_cb (CdWindow         *self,
+                       GdkDragContext   *context,
+                       int               x,
+                       int               y,
+                       GtkSelectionData *selection_data,
+                       guint             info,
+                       guint             time)
+{
+  g_auto(GStrv) uris = gtk_selection_data_get_uris (selection_data);
+  g_autoptr(GFile) file = NULL;
+
+  if (uris == NULL || uris[0] == NULL)
+    {
+      gtk_drag_finish (context, FALSE, FALSE, time);
+      return;
+    }
+
+  /* One document at a time: the first one dropped. */
+  file = g_file_new_for_uri (uris[0]);
+  cd_window_open_file (self, file);
+  gtk_drag_finish (context, TRUE, FALSE, time);
 }
 
 static void
@@ -322,14 +958,43 @@ certificates_cb (GObject      *source_object,
   keep_token (self);
   cd_certificate_list_set_certificates (self->certificate_list, certificates);
   self->certificates_loaded = TRUE;
+  self->offline = FALSE;
   set_signed_in_actions (self, TRUE);
-  show_page (self, PAGE_CERTIFICATES);
+  if (caches_list (self) && self->holder != NULL &&
+      !cd_list_cache_save (self->list_cache, get_service (self), self->holder, certificates, &error))
+    g_warning ("Cannot cache the certificate list: %s", error->message);
+
+  g_clear_pointer (&self->certificates, g_ptr_array_unref);
+  self->certificates = g_ptr_array_ref (certificates);
+  /* Whoever went on to a certificate or a document stays there. */
+  if (self->history->len == 0)
+    show_page (self, PAGE_CERTIFICATES);
+
+  if (self->queued_certificate != NULL)
+    {
+      g_autoptr(CdCertificate) queued = g_steal_pointer (&self->queued_certificate);
+
+      for (guint i = 0; i < certificates->len; i++)
+        {
+          CdCertificate *certificate = g_ptr_array_index (certificates, i);
+
+          if (g_str_equal (cd_certificate_get_id (certificate), cd_certificate_get_id (queued)))
+            {
+              cd_annotation_page_set_certificate (self->annotation_page, self->client, certificate);
+              push_page (self, PAGE_ANNOTATIONS);
+              break;
+            }
+        }
+    }
 }
 
 static void
 load_certificates (CdWindow *self)
 {
-  if (!self->certificates_loaded)
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  /* A cached list stays up while the service answers. */
+  if (!self->certificates_loaded && g_strcmp0 (page, PAGE_CERTIFICATES) != 0)
     show_loading (self, _("Loading your certificates…"), FALSE, NULL);
 
   cd_client_list_certificates_async (self->client, self->cancellable, certificates_cb, self);
@@ -427,14 +1092,8 @@ static void
 signed_in (CdWindow *self,
            CdHolder *holder)
 {
-  g_autofree char *holder_text = NULL;
-
   g_set_object (&self->holder, holder);
-  hdy_header_bar_set_subtitle (self->header_bar, cd_holder_get_name (holder));
-  /* Translators: under the list of certificates: the holder's name and masked ID number. */
-  holder_text = g_strdup_printf (_("%s, ID number %s"), cd_holder_get_name (holder),
-                                 cd_holder_get_id_number_masked (holder));
-  gtk_label_set_text (self->holder_label, holder_text);
+  show_holder (self, holder);
   cd_sign_in_page_set_busy (self->sign_in_page, NULL);
   set_signed_in_actions (self, TRUE);
 
@@ -482,7 +1141,7 @@ sign_in_cb (GObject      *source_object,
       if (id_number != NULL)
         cd_keyring_store_password_async (self->keyring, get_service (self), id_number, password,
                                          remember ? CD_KEYRING_REMEMBER : CD_KEYRING_SESSION_ONLY,
-                                         self->keyring_cancellable,
+                                         self->lifetime_cancellable,
                                          remember ? remember_password_cb : store_password_cb, self);
       keep_token (self);
     }
@@ -518,10 +1177,16 @@ holder_cb (GObject      *source_object,
     return;
 
   self = CD_WINDOW (user_data);
+  if (holder == NULL && is_unreachable (error))
+    {
+      go_offline (self, error);
+      return;
+    }
   if (holder == NULL)
     {
       g_autofree char *message = NULL;
 
+      forget_cached_list (self);
       /* Translators: %s says why, e.g. that the service cannot be reached. */
       message = g_strdup_printf (_("You could not be signed in automatically. %s"), error->message);
       show_sign_in (self, message);
@@ -575,6 +1240,7 @@ remembered_account_cb (GObject      *source_object,
       /* Nothing remembered, or no keyring: the holder signs in. */
       if (error != NULL)
         g_debug ("No remembered account: %s", error->message);
+      forget_cached_list (self);
       show_sign_in (self, NULL);
       return;
     }
@@ -600,6 +1266,16 @@ banner_response_cb (CdWindow *self,
 {
   if (response_id == GTK_RESPONSE_CLOSE)
     hide_banner (self);
+}
+
+static void
+banner_retry_button_clicked_cb (CdWindow *self)
+{
+  hide_banner (self);
+  if (self->holder != NULL)
+    load_certificates (self);
+  else
+    cd_window_restore_session (self);
 }
 
 static void
@@ -638,9 +1314,10 @@ sign_out_activated_cb (GSimpleAction *action,
   /* Signing out forgets the password too: otherwise the next start signs in again. */
   if (self->keyring != NULL)
     cd_keyring_clear_async (self->keyring, get_service (self), id_number, TRUE,
-                            self->keyring_cancellable, forget_cb, NULL);
+                            self->lifetime_cancellable, forget_cb, NULL);
 
   cd_client_set_keyring (self->client, NULL);
+  forget_cached_list (self);
   hide_banner (self);
   show_sign_in (self, NULL);
   cd_sign_in_page_set_id_number (self->sign_in_page, id_number);
@@ -661,14 +1338,19 @@ refresh_activated_cb (GSimpleAction *action,
   load_certificates (self);
 }
 
-/* From a certificate's annotation page back to the list. */
 static void
 go_back (CdWindow *self)
 {
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), PAGE_ANNOTATIONS) != 0)
+  g_autofree char *previous = NULL;
+
+  if (self->history->len == 0)
     return;
 
-  show_page (self, PAGE_CERTIFICATES);
+  /* A document still downloading or opening is not wanted any more. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), PAGE_DOCUMENT) == 0)
+    g_cancellable_cancel (self->document_cancellable);
+  previous = g_ptr_array_steal_index (self->history, self->history->len - 1);
+  set_page (self, previous);
 }
 
 static void
@@ -686,9 +1368,16 @@ certificate_list_certificate_activated_cb (CdWindow      *self,
   if (self->client == NULL)
     return;
 
+  /* From the cached list, before signing in is done: opened as soon as it is. */
+  if (!self->certificates_loaded)
+    {
+      g_set_object (&self->queued_certificate, certificate);
+      return;
+    }
+
   hide_banner (self);
   cd_annotation_page_set_certificate (self->annotation_page, self->client, certificate);
-  show_page (self, PAGE_ANNOTATIONS);
+  push_page (self, PAGE_ANNOTATIONS);
 }
 
 static void
@@ -750,7 +1439,7 @@ key_press_event_cb (CdWindow    *self,
 {
   GdkModifierType modifiers = event->state & gtk_accelerator_get_default_mod_mask ();
 
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), PAGE_ANNOTATIONS) != 0)
+  if (self->history->len == 0)
     return GDK_EVENT_PROPAGATE;
 
   if ((event->keyval == GDK_KEY_Escape && modifiers == 0) ||
@@ -768,6 +1457,9 @@ static const GActionEntry window_actions[] = {
   { "back", back_activated_cb, NULL, NULL, NULL },
   { "sign-out", sign_out_activated_cb, NULL, NULL, NULL },
   { "refresh", refresh_activated_cb, NULL, NULL, NULL },
+  { "save-copy", save_copy_activated_cb, NULL, NULL, NULL },
+  { "open", open_activated_cb, NULL, NULL, NULL },
+  { "library", library_activated_cb, NULL, NULL, NULL },
 };
 
 static void
@@ -823,12 +1515,23 @@ cd_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->keyring_cancellable != NULL)
-    g_cancellable_cancel (self->keyring_cancellable);
-  g_clear_object (&self->keyring_cancellable);
+  if (self->lifetime_cancellable != NULL)
+    g_cancellable_cancel (self->lifetime_cancellable);
+  g_clear_object (&self->lifetime_cancellable);
+  if (self->document_cancellable != NULL)
+    g_cancellable_cancel (self->document_cancellable);
+  g_clear_object (&self->document_cancellable);
   wipe_password (&self->pending_password);
   g_clear_object (&self->holder);
   g_clear_object (&self->notice);
+  g_clear_object (&self->trust);
+  g_clear_object (&self->local_trust);
+  g_clear_object (&self->library);
+  g_clear_object (&self->list_cache);
+  g_clear_pointer (&self->library_entries, g_ptr_array_unref);
+  g_clear_pointer (&self->certificates, g_ptr_array_unref);
+  g_clear_object (&self->queued_certificate);
+  g_clear_object (&self->document_file);
   g_clear_object (&self->client);
   g_clear_object (&self->keyring);
 
@@ -841,6 +1544,9 @@ cd_window_finalize (GObject *object)
   CdWindow *self = CD_WINDOW (object);
 
   g_free (self->kept_token);
+  g_free (self->document_name);
+  g_ptr_array_unref (self->history);
+  g_hash_table_unref (self->reminded);
 
   G_OBJECT_CLASS (cd_window_parent_class)->finalize (object);
 }
@@ -870,6 +1576,7 @@ cd_window_class_init (CdWindowClass *klass)
 
   g_type_ensure (CD_TYPE_ANNOTATION_PAGE);
   g_type_ensure (CD_TYPE_CERTIFICATE_LIST);
+  g_type_ensure (CD_TYPE_DOCUMENT_VIEW);
   g_type_ensure (CD_TYPE_SIGN_IN_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -891,10 +1598,17 @@ cd_window_class_init (CdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdWindow, certificate_list);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, annotation_page);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, holder_label);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, save_button);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, banner_retry_button);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, library_list);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, document_view);
   gtk_widget_class_bind_template_callback (widget_class, sign_in_page_sign_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, accept_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, retry_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, banner_response_cb);
+  gtk_widget_class_bind_template_callback (widget_class, banner_retry_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, library_list_certificate_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, annotation_page_view_annotation_cb);
   gtk_widget_class_bind_template_callback (widget_class, certificate_list_certificate_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, annotation_page_error_cb);
   gtk_widget_class_bind_template_callback (widget_class, key_press_event_cb);
@@ -904,6 +1618,9 @@ static void
 cd_window_init (CdWindow *self)
 {
   static gsize css_loaded = 0;
+  g_autofree char *trust_path = NULL;
+  g_autofree char *library_dir = NULL;
+  g_autofree char *cache_dir = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -920,8 +1637,24 @@ cd_window_init (CdWindow *self)
 
   self->settings = g_settings_new (APPLICATION_ID);
   restore_window_state (self);
+  self->history = g_ptr_array_new_with_free_func (g_free);
+  self->reminded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
-  self->keyring_cancellable = g_cancellable_new ();
+  self->lifetime_cancellable = g_cancellable_new ();
+  self->document_cancellable = g_cancellable_new ();
+  trust_path = g_build_filename (g_get_user_data_dir (), "certdesk", "trusted-signers.ini", NULL);
+  self->trust = cd_trust_store_new (trust_path);
+  self->local_trust = cd_trust_store_new_read_only (trust_path);
+  library_dir = cd_document_store_get_default_directory ();
+  self->library = cd_document_store_new (library_dir, self->trust);
+  cache_dir = cd_list_cache_get_default_directory ();
+  self->list_cache = cd_list_cache_new (cache_dir);
+  cd_certificate_list_set_placeholder_text (self->library_list,
+                                            _("No certificates downloaded yet. Open a certificate with a valid annotation and choose “View Certificate”."));
+
+  gtk_drag_dest_set (GTK_WIDGET (self), GTK_DEST_DEFAULT_ALL, NULL, 0, GDK_ACTION_COPY);
+  gtk_drag_dest_add_uri_targets (GTK_WIDGET (self));
+  g_signal_connect (self, "drag-data-received", G_CALLBACK (drag_data_received_cb), NULL);
   g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions, G_N_ELEMENTS (window_actions),
                                    self);
   set_signed_in_actions (self, FALSE);
@@ -990,7 +1723,10 @@ cd_window_restore_session (CdWindow *self)
       return;
     }
 
-  show_loading (self, _("Signing in…"), FALSE, NULL);
+  self->offline = FALSE;
+  load_library (self);
+  if (!show_cached_list (self))
+    show_loading (self, _("Signing in…"), FALSE, NULL);
   cd_keyring_lookup_remembered_account_async (self->keyring, get_service (self), self->cancellable,
                                               remembered_account_cb, self);
 }
@@ -1045,4 +1781,21 @@ cd_window_show_error (CdWindow   *self,
   else if (g_strcmp0 (page, PAGE_LOADING) == 0)
     show_sign_in (self, NULL);
   show_banner (self, GTK_MESSAGE_ERROR, message);
+}
+
+void
+cd_window_open_file (CdWindow *self,
+                     GFile    *file)
+{
+  const char *service_url;
+
+  g_return_if_fail (CD_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  /* Its signer counts as trusted only when it is the one pinned for this service. */
+  service_url = self->client != NULL ? get_service (self) : NULL;
+  hide_banner (self);
+  restart_document (self);
+  self->document_is_local = TRUE;
+  show_document (self, file, NULL, self->local_trust, service_url);
 }

@@ -21,7 +21,9 @@ G_DECLARE_FINAL_TYPE (CdWindow, cd_window, CD, WINDOW, HdyApplicationWindow)
 
 /* The main window: sign-in, the service notice and the certificate list, with errors in a
  * banner. Pages of its stack: "sign-in", "loading", "notice", "certificates",
- * "annotations" (one certificate, opened from the list). */
+ * "annotations" (one certificate, opened from the list), "library" (the downloaded
+ * certificates; also where the app opens when the service is unreachable) and
+ * "document" (a preview with its signature). */
 CdWindow   *cd_window_new              (GtkApplication      *application);
 CdClient   *cd_window_get_client       (CdWindow            *self);
 void        cd_window_set_client       (CdWindow            *self,
@@ -39,6 +41,10 @@ void        cd_window_sign_in          (CdWindow            *self,
 /* A spinner and @message while the app prepares (the demo service starting). */
 void        cd_window_show_progress    (CdWindow            *self,
                                         const char          *message);
+/* Previews a PDF from disk and verifies its signature against the signer pinned for
+ * the service (never pinning a new one); "Back" returns to where the holder was. */
+void        cd_window_open_file        (CdWindow            *self,
+                                        GFile               *file);
 /* An error banner; the sign-in page when nothing else can be shown. */
 void        cd_window_show_error       (CdWindow            *self,
                                         const char          *message);

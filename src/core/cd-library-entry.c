@@ -3,6 +3,7 @@
 #include "cd-library-entry.h"
 #include "cd-client-error.h"
 #include "cd-json.h"
+#include "cd-time.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -239,4 +240,25 @@ cd_library_entry_is_valid_at (CdLibraryEntry *self,
   g_return_val_if_fail (CD_IS_LIBRARY_ENTRY (self), FALSE);
 
   return cd_annotation_get_state_at (self->annotation, now) == CD_ANNOTATION_STATE_READY;
+}
+
+char *
+cd_library_entry_dup_suggested_name (CdLibraryEntry *self)
+{
+  g_autoptr(GTimeZone) local = NULL;
+  g_autofree char *until = NULL;
+  const char *cert_no;
+  GString *name;
+
+  g_return_val_if_fail (CD_IS_LIBRARY_ENTRY (self), NULL);
+
+  local = g_time_zone_new_local ();
+  until = cd_time_format_date (cd_annotation_get_valid_until (self->annotation), local);
+  /* The certificate number comes from the service: no path separators from it. */
+  cert_no = cd_certificate_get_cert_no (self->certificate);
+  name = g_string_new (NULL);
+  for (const char *p = cert_no; *p != '\0'; p++)
+    g_string_append_c (name, *p == '/' || *p == '\\' ? '_' : *p);
+  g_string_append_printf (name, "-%s.pdf", until);
+  return g_string_free (name, FALSE);
 }

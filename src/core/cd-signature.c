@@ -730,7 +730,7 @@ cd_signature_info_get_summary (CdSignatureInfo *self)
       return g_strdup_printf (_("Signed by %s on %s; the signature is valid"), signer, date);
     case CD_SIGNATURE_UNTRUSTED:
       /* Translators: the first %s is the signer's name, the second a date */
-      return g_strdup_printf (_("Signed by %s on %s, but not with the key this service signed with before"),
+      return g_strdup_printf (_("Signed by %s on %s, but not with a key this computer trusts for the service"),
                               signer, date);
     case CD_SIGNATURE_TAMPERED:
       if (!self->covers_whole_document)

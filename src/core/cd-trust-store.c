@@ -15,6 +15,7 @@ struct _CdTrustStore
   GObject parent_instance;
 
   char *path;
+  gboolean read_only;
   /* Held from reading the file to writing it back, so two pins made at once in
    * this process cannot both count as the first. */
   GMutex mutex;
@@ -264,6 +265,8 @@ cd_trust_store_check_or_pin (CdTrustStore  *self,
   pinned = g_key_file_get_string (key_file, group, FINGERPRINT_KEY, NULL);
   if (pinned != NULL)
     return g_str_equal (pinned, fingerprint) ? CD_TRUST_MATCHES : CD_TRUST_MISMATCH;
+  if (self->read_only)
+    return CD_TRUST_MISMATCH;
 
   g_key_file_set_string (key_file, group, FINGERPRINT_KEY, fingerprint);
   if (!save_locked (self, key_file, error))
@@ -271,6 +274,15 @@ cd_trust_store_check_or_pin (CdTrustStore  *self,
 
   g_debug ("Pinned signer %s for %s", fingerprint, group);
   return CD_TRUST_PINNED_NOW;
+}
+
+CdTrustStore *
+cd_trust_store_new_read_only (const char *path)
+{
+  CdTrustStore *self = cd_trust_store_new (path);
+
+  self->read_only = TRUE;
+  return self;
 }
 
 char *

@@ -32,6 +32,10 @@ G_DECLARE_FINAL_TYPE (CdTrustStore, cd_trust_store, CD, TRUST_STORE, GObject)
  * path. The file is read again on every call, so a pin written by another process
  * (the CLI, the app) counts at once. Thread-safe. */
 CdTrustStore    *cd_trust_store_new           (const char    *path);
+/* The same pins, but never a new one: for a document that did not come from the
+ * service (a PDF the holder opens), whose signer must be trusted already; with no pin
+ * for the service the answer is CD_TRUST_MISMATCH. */
+CdTrustStore    *cd_trust_store_new_read_only (const char    *path);
 const char      *cd_trust_store_get_path      (CdTrustStore  *self);
 CdTrustDecision  cd_trust_store_check_or_pin  (CdTrustStore  *self,
                                                const char    *service_url,
