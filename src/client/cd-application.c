@@ -1,5 +1,5 @@
-/* The application: options, the style, the service to use and, with --demo, the demo
- * service's lifetime. */
+/* The application: options, the style, the service to use, the app actions (preferences,
+ * About, quit) and, with --demo, the demo service's lifetime. */
 
 #include "config.h"
 
@@ -8,6 +8,7 @@
 #include "cd-client.h"
 #include "cd-demo-service.h"
 #include "cd-keyring.h"
+#include "cd-preferences-window.h"
 #include "cd-window.h"
 
 #include <glib-unix.h>
@@ -137,7 +138,48 @@ quit_activated_cb (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+static void
+preferences_activated_cb (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  CdApplication *self = CD_APPLICATION (user_data);
+  CdPreferencesWindow *preferences = cd_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (preferences),
+                                gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+about_activated_cb (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  CdApplication *self = CD_APPLICATION (user_data);
+  GtkWidget *about = gtk_about_dialog_new ();
+
+  g_object_set (about,
+                "program-name", "CertDesk",
+                "version", PACKAGE_VERSION,
+                "logo-icon-name", APPLICATION_ID,
+                "comments", _("Apply for annotations of your electronic certificates, and "
+                              "download, check and print them"),
+                "website", "https://github.com/certdesk/certdesk",
+                "license-type", GTK_LICENSE_GPL_3_0,
+                /* Translators: your names, one per line, shown in the About dialog's credits. */
+                "translator-credits", _("translator-credits"),
+                "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+                "modal", TRUE,
+                "destroy-with-parent", TRUE,
+                NULL);
+  g_signal_connect (about, "response", G_CALLBACK (gtk_widget_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
 static const GActionEntry app_actions[] = {
+  { "preferences", preferences_activated_cb, NULL, NULL, NULL },
+  { "about", about_activated_cb, NULL, NULL, NULL },
   { "quit", quit_activated_cb, NULL, NULL, NULL },
 };
 
@@ -171,8 +213,11 @@ static void
 cd_application_startup (GApplication *application)
 {
   CdApplication *self = CD_APPLICATION (application);
+  const char *preferences_accels[] = { "<Primary>comma", NULL };
   const char *quit_accels[] = { "<Primary>q", NULL };
   const char *refresh_accels[] = { "F5", "<Primary>r", NULL };
+  const char *open_accels[] = { "<Primary>o", NULL };
+  const char *save_copy_accels[] = { "<Primary>s", NULL };
 
   G_APPLICATION_CLASS (cd_application_parent_class)->startup (application);
 
@@ -184,8 +229,11 @@ cd_application_startup (GApplication *application)
   gtk_window_set_default_icon_name (APPLICATION_ID);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.refresh", refresh_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open", open_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.save-copy", save_copy_accels);
 
   /* Quitting by signal still stops the demo service. */
   self->sigint_id = g_unix_signal_add (SIGINT, quit_signal_cb, self);
@@ -211,6 +259,21 @@ cd_application_activate (GApplication *application)
   else
     connect_to_service (self, window);
   gtk_window_present (GTK_WINDOW (window));
+}
+
+/* `certdesk FILE.pdf`, or a file manager's "Open With": the first file is previewed. */
+static void
+cd_application_open (GApplication  *application,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  CdWindow *window;
+
+  g_application_activate (application);
+  window = get_window (CD_APPLICATION (application));
+  if (window != NULL && n_files > 0)
+    cd_window_open_file (window, files[0]);
 }
 
 static void
@@ -253,6 +316,7 @@ cd_application_class_init (CdApplicationClass *klass)
   application_class->handle_local_options = cd_application_handle_local_options;
   application_class->startup = cd_application_startup;
   application_class->activate = cd_application_activate;
+  application_class->open = cd_application_open;
   application_class->shutdown = cd_application_shutdown;
 }
 
@@ -270,6 +334,6 @@ cd_application_new (void)
   return g_object_new (CD_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
                        "resource-base-path", "/io/github/certdesk/CertDesk",
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        NULL);
 }
