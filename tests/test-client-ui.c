@@ -11,6 +11,7 @@
 #include "cd-demo-service.h"
 #include "cd-document-store.h"
 #include "cd-document-view.h"
+#include "cd-register-page.h"
 #include "cd-sign-in-page.h"
 #include "cd-test-service.h"
 #include "cd-window.h"
@@ -305,6 +306,18 @@ collect_unnamed (GtkWidget *widget,
 
   if (!gtk_widget_get_mapped (widget))
     return;
+
+  /* A combo box is one control to a screen reader; its toggle button is not in the
+   * accessibility tree. */
+  if (GTK_IS_COMBO_BOX (widget))
+    {
+      const char *name = atk_object_get_name (gtk_widget_get_accessible (widget));
+
+      if (name == NULL || *name == '\0')
+        g_string_append_printf (unnamed, " %s(%s)", G_OBJECT_TYPE_NAME (widget),
+                                gtk_buildable_get_name (GTK_BUILDABLE (widget)));
+      return;
+    }
 
   if ((GTK_IS_BUTTON (widget) || GTK_IS_ENTRY (widget) || GTK_IS_LIST_BOX_ROW (widget)) &&
       gtk_widget_get_can_focus (widget))
@@ -620,6 +633,73 @@ test_sign_in_flow (Fixture       *fixture,
   g_assert_cmpstr (gtk_entry_get_text (page_child (window2, "id_entry")), ==, CD_TEST_DEMO_ID_NUMBER);
   save_screenshot (window2, "signed-out");
   gtk_widget_destroy (GTK_WIDGET (window2));
+}
+
+static gpointer
+register_child (CdWindow   *window,
+                const char *name)
+{
+  GtkWidget *page = window_child (window, "register_page");
+  GObject *child = gtk_widget_get_template_child (page, CD_TYPE_REGISTER_PAGE, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static void
+fill_registration (CdWindow   *window,
+                   const char *id_number,
+                   const char *name)
+{
+  gtk_entry_set_text (register_child (window, "id_entry"), id_number);
+  gtk_entry_set_text (register_child (window, "name_entry"), name);
+  gtk_entry_set_text (register_child (window, "password_entry"), "a new holder's password");
+  gtk_entry_set_text (register_child (window, "confirm_entry"), "a new holder's password");
+  gtk_toggle_button_set_active (register_child (window, "remember_check"), FALSE);
+  iterate ();
+}
+
+/* Registering from the sign-in page: an ID number already registered is refused on its
+ * field; a new one is registered, signed in, and shown the service notice. */
+static void
+test_register (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  CdWindow *window = fixture->window;
+  GtkLabel *id_problem = NULL;
+  g_autofree char *holder_text = NULL;
+
+  cd_window_restore_session (window);
+  wait_for_page (window, "sign-in");
+  gtk_entry_set_text (page_child (window, "id_entry"), CD_TEST_DEMO_ID_NUMBER);
+  click (page_child (window, "register_link"));
+  iterate ();
+  g_assert_cmpstr (visible_page (window), ==, "register");
+  g_assert_true (gtk_widget_get_visible (window_child (window, "back_button")));
+  g_assert_cmpstr (gtk_entry_get_text (register_child (window, "id_entry")), ==, CD_TEST_DEMO_ID_NUMBER);
+
+  /* The demo holder's ID number is taken. */
+  fill_registration (window, CD_TEST_DEMO_ID_NUMBER, "张三");
+  click (register_child (window, "register_button"));
+  id_problem = register_child (window, "id_problem_label");
+  wait_for (is_mapped, id_problem, "the answer on the ID number", window);
+  g_assert_cmpstr (visible_page (window), ==, "register");
+  g_assert_false (gtk_widget_is_sensitive (register_child (window, "register_button")));
+  save_screenshot (window, "account-exists");
+  assert_accessible_names (window);
+
+  /* A new holder. */
+  fill_registration (window, "32010619850612003x", "王芳");
+  click (register_child (window, "register_button"));
+  wait_for_page (window, "notice");
+  g_assert_false (banner_is_revealed (window));
+  holder_text = g_strdup_printf (_("%s, ID number %s"), "王芳", "3201**********003X");
+  g_assert_cmpstr (gtk_label_get_text (window_child (window, "holder_label")), ==, holder_text);
+  g_assert_cmpstr (gtk_entry_get_text (register_child (window, "password_entry")), ==, "");
+  click (window_child (window, "accept_button"));
+  wait_for_page (window, "certificates");
+  g_assert_cmpuint (cd_certificate_list_get_n_certificates (window_child (window, "certificate_list")), ==, 0);
+  save_screenshot (window, "registered");
 }
 
 /* Five failures lock the ID number; the sixth sign-in is refused with a wait time. */
@@ -1345,6 +1425,7 @@ main (int   argc,
                   fixture_tear_down);
       g_test_add ("/certdesk/client-ui/sign-in-flow", Fixture, NULL, fixture_set_up, test_sign_in_flow,
                   fixture_tear_down);
+      g_test_add ("/certdesk/client-ui/register", Fixture, NULL, fixture_set_up, test_register, fixture_tear_down);
       g_test_add ("/certdesk/client-ui/throttled", Fixture, NULL, fixture_set_up, test_throttled, fixture_tear_down);
       g_test_add ("/certdesk/client-ui/unreachable", Fixture, NULL, fixture_set_up, test_unreachable,
                   fixture_tear_down);

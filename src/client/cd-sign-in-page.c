@@ -30,6 +30,7 @@ struct _CdSignInPage
   GtkWidget       *status_box;        /* (unowned) */
   GtkSpinner      *spinner;           /* (unowned) */
   GtkLabel        *status_label;      /* (unowned) */
+  GtkWidget       *register_link;     /* (unowned) */
 };
 
 G_DEFINE_TYPE (CdSignInPage, cd_sign_in_page, GTK_TYPE_BIN)
@@ -37,6 +38,7 @@ G_DEFINE_TYPE (CdSignInPage, cd_sign_in_page, GTK_TYPE_BIN)
 enum
 {
   SIGNAL_SIGN_IN,
+  SIGNAL_REGISTER_REQUESTED,
   N_SIGNALS
 };
 
@@ -195,6 +197,15 @@ sign_in_button_clicked_cb (CdSignInPage *self)
   sign_in (self);
 }
 
+static gboolean
+register_link_activate_link_cb (CdSignInPage *self)
+{
+  g_signal_emit (self, signals[SIGNAL_REGISTER_REQUESTED], 0);
+
+  /* Handled: there is nothing to open. */
+  return TRUE;
+}
+
 static void
 cd_sign_in_page_map (GtkWidget *widget)
 {
@@ -223,6 +234,15 @@ cd_sign_in_page_class_init (CdSignInPageClass *klass)
     g_signal_new ("sign-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BOOLEAN);
 
+  /**
+   * CdSignInPage::register-requested:
+   *
+   * The holder has no account yet and wants to register.
+   */
+  signals[SIGNAL_REGISTER_REQUESTED] =
+    g_signal_new ("register-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/certdesk/CertDesk/ui/cd-sign-in-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CdSignInPage, id_entry);
@@ -234,10 +254,12 @@ cd_sign_in_page_class_init (CdSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdSignInPage, status_box);
   gtk_widget_class_bind_template_child (widget_class, CdSignInPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, CdSignInPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, CdSignInPage, register_link);
   gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, id_entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, password_entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, sign_in_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, register_link_activate_link_cb);
 }
 
 static void
@@ -268,6 +290,7 @@ cd_sign_in_page_set_busy (CdSignInPage *self,
   else
     gtk_spinner_stop (self->spinner);
   gtk_widget_set_sensitive (self->form, !self->busy);
+  gtk_widget_set_sensitive (self->register_link, !self->busy);
   update_form (self);
 }
 

@@ -8,7 +8,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CdSignInPage, cd_sign_in_page, CD, SIGN_IN_PAGE, GtkBin)
 
 /* The sign-in form. It checks what is typed and emits ::sign-in (id_number, password,
- * remember) when the holder signs in; the window does the signing in. */
+ * remember) when the holder signs in; the window does the signing in. Its link emits
+ * ::register-requested for the registration page. */
 GtkWidget  *cd_sign_in_page_new              (void);
 /* A message with a spinner while something runs (the form is insensitive), or NULL. */
 void        cd_sign_in_page_set_busy         (CdSignInPage *self,

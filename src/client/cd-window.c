@@ -10,6 +10,7 @@
 #include "cd-document-store.h"
 #include "cd-document-view.h"
 #include "cd-list-cache.h"
+#include "cd-register-page.h"
 #include "cd-sign-in-page.h"
 #include "cd-time.h"
 
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #define PAGE_SIGN_IN      "sign-in"
+#define PAGE_REGISTER     "register"
 #define PAGE_LOADING      "loading"
 #define PAGE_NOTICE       "notice"
 #define PAGE_CERTIFICATES "certificates"
@@ -69,6 +71,7 @@ struct _CdWindow
   GtkWidget            *refresh_button;      /* (unowned) */
   GtkWidget            *back_button;         /* (unowned) */
   CdSignInPage         *sign_in_page;        /* (unowned) */
+  CdRegisterPage       *register_page;       /* (unowned) */
   GtkSpinner           *loading_spinner;     /* (unowned) */
   GtkLabel             *loading_label;       /* (unowned) */
   GtkButton            *retry_button;        /* (unowned) */
@@ -202,6 +205,8 @@ set_page (CdWindow   *self,
 
   if (g_str_equal (name, PAGE_SIGN_IN))
     cd_sign_in_page_focus (self->sign_in_page);
+  else if (g_str_equal (name, PAGE_REGISTER))
+    cd_register_page_focus (self->register_page);
   else if (g_str_equal (name, PAGE_NOTICE))
     gtk_widget_grab_focus (GTK_WIDGET (self->accept_button));
   else if (g_str_equal (name, PAGE_DOCUMENT))
@@ -1164,6 +1169,68 @@ sign_in_page_sign_in_cb (CdWindow   *self,
 }
 
 static void
+sign_in_page_register_requested_cb (CdWindow *self)
+{
+  g_autofree char *id_number = cd_sign_in_page_dup_id_number (self->sign_in_page);
+
+  hide_banner (self);
+  if (id_number != NULL && *id_number != '\0')
+    cd_register_page_set_id_number (self->register_page, id_number);
+  push_page (self, PAGE_REGISTER);
+}
+
+static void
+register_cb (GObject      *source_object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  CdWindow *self;
+  g_autoptr(CdHolder) holder = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *id_number = NULL;
+
+  holder = cd_client_register_finish (CD_CLIENT (source_object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = CD_WINDOW (user_data);
+  password = g_steal_pointer (&self->pending_password);
+  cd_register_page_set_busy (self->register_page, NULL);
+  if (holder == NULL)
+    {
+      wipe_password (&password);
+      cd_register_page_show_error (self->register_page, error);
+      return;
+    }
+
+  /* Registered: signed in with the same credentials, kept as the holder chose. */
+  id_number = cd_register_page_dup_id_number (self->register_page);
+  cd_register_page_clear (self->register_page);
+  cd_window_sign_in (self, id_number, password, self->pending_credentials);
+  wipe_password (&password);
+}
+
+static void
+register_page_register_cb (CdWindow   *self,
+                           const char *id_type,
+                           const char *id_number,
+                           const char *name,
+                           const char *password,
+                           gboolean    remember)
+{
+  if (self->client == NULL || self->pending_password != NULL)
+    return;
+
+  hide_banner (self);
+  self->pending_password = g_strdup (password);
+  self->pending_credentials = remember ? CD_WINDOW_CREDENTIALS_REMEMBER : CD_WINDOW_CREDENTIALS_SESSION_ONLY;
+  cd_register_page_set_busy (self->register_page, _("Registering…"));
+  cd_client_register_async (self->client, id_type, id_number, name, password, self->cancellable,
+                            register_cb, self);
+}
+
+static void
 holder_cb (GObject      *source_object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -1577,6 +1644,7 @@ cd_window_class_init (CdWindowClass *klass)
   g_type_ensure (CD_TYPE_ANNOTATION_PAGE);
   g_type_ensure (CD_TYPE_CERTIFICATE_LIST);
   g_type_ensure (CD_TYPE_DOCUMENT_VIEW);
+  g_type_ensure (CD_TYPE_REGISTER_PAGE);
   g_type_ensure (CD_TYPE_SIGN_IN_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1589,6 +1657,7 @@ cd_window_class_init (CdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdWindow, refresh_button);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, register_page);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, loading_label);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, retry_button);
@@ -1603,6 +1672,9 @@ cd_window_class_init (CdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdWindow, library_list);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, document_view);
   gtk_widget_class_bind_template_callback (widget_class, sign_in_page_sign_in_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sign_in_page_register_requested_cb);
+  gtk_widget_class_bind_template_callback (widget_class, register_page_register_cb);
+  gtk_widget_class_bind_template_callback (widget_class, go_back);
   gtk_widget_class_bind_template_callback (widget_class, accept_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, retry_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, banner_response_cb);
