@@ -5,6 +5,10 @@
 #   bench_build BUILD_DIR TARGET…   # meson setup if missing, ninja the targets
 #   bench_start_server NAME CMD…    # sets $server_url, $server_pid; output in $bench_tmp/NAME.*
 #   bench_stop PID
+#   bench_start_xvfb                # private X server, exports DISPLAY
+#   bench_isolate_home              # throwaway HOME and XDG dirs under $bench_tmp
+#   bench_start_session_bus         # private D-Bus session bus (needs bench_isolate_home)
+#   bench_start_keyring             # unlocked throwaway keyring on that bus
 #
 # Every process started through these helpers is recorded in $bench_tmp/pids and
 # stopped (TERM, then KILL after 5 s) by the exit trap, which also removes $bench_tmp,
@@ -23,17 +27,24 @@ bench_die () {
   exit 1
 }
 
+# Whether a PID runs; a zombie does not count (a daemon that forked away from us has PID 1
+# as its parent, which in a container may never reap it).
+bench_alive () {
+  kill -0 "$1" 2>/dev/null || return 1
+  [ "$(sed -n 's/.*) \(.\).*/\1/p' "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
+
 # Stops one PID: TERM, up to 5 s, then KILL; reaps it when it is our child.
 bench_kill () {
   pid=$1
-  kill -0 "$pid" 2>/dev/null || return 0
+  bench_alive "$pid" || { wait "$pid" 2>/dev/null || true; return 0; }
   kill -TERM "$pid" 2>/dev/null || true
   i=0
-  while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 50 ]; do
+  while bench_alive "$pid" && [ "$i" -lt 50 ]; do
     sleep 0.1
     i=$((i + 1))
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if bench_alive "$pid"; then
     bench_log "PID $pid ignored SIGTERM; sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
   fi
@@ -137,4 +148,73 @@ bench_start_server () {
 # A free TCP port on 127.0.0.1 (bound and released; nginx retries on a clash).
 bench_free_port () {
   /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# bench_start_xvfb: a private X server (its own display number, chosen by Xvfb, no TCP),
+# exports DISPLAY. Output in $bench_tmp/xvfb.log.
+bench_start_xvfb () {
+  command -v Xvfb >/dev/null 2>&1 || bench_die "Xvfb is missing (apt-get install -y xvfb)"
+  : >"$bench_tmp/display"
+  Xvfb -displayfd 3 -screen 0 "${XVFB_SCREEN:-1280x1024x24}" -nolisten tcp -nolisten unix-abstract \
+    3>"$bench_tmp/display" 2>"$bench_tmp/xvfb.log" &
+  bench_track $!
+  i=0
+  until grep -q '^[0-9]' "$bench_tmp/display" 2>/dev/null; do
+    i=$((i + 1))
+    [ "$i" -lt 200 ] || bench_die "Xvfb did not start: $(cat "$bench_tmp/xvfb.log")"
+    sleep 0.05
+  done
+  DISPLAY=":$(head -n 1 "$bench_tmp/display")"
+  export DISPLAY
+}
+
+# bench_isolate_home: throwaway HOME and XDG dirs under $bench_tmp, so that nothing reads
+# or changes the keyring, settings or caches of whoever runs the script.
+bench_isolate_home () {
+  HOME=$bench_tmp/home
+  XDG_RUNTIME_DIR=$bench_tmp/runtime
+  XDG_DATA_HOME=$bench_tmp/data
+  XDG_CACHE_HOME=$bench_tmp/cache
+  XDG_CONFIG_HOME=$bench_tmp/config
+  export HOME XDG_RUNTIME_DIR XDG_DATA_HOME XDG_CACHE_HOME XDG_CONFIG_HOME
+  mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_CONFIG_HOME"
+  mkdir -m 700 "$XDG_RUNTIME_DIR"
+  unset DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL SSH_AUTH_SOCK WAYLAND_DISPLAY
+}
+
+# bench_start_session_bus: a private D-Bus session bus, what dbus-run-session starts, but
+# as a process of this script, so that the exit trap stops it (dbus-run-session would
+# leave its command running when it is killed). Exports DBUS_SESSION_BUS_ADDRESS.
+bench_start_session_bus () {
+  dbus-daemon --session --nofork --nopidfile --address="unix:path=$XDG_RUNTIME_DIR/bus" \
+    --print-address=3 3>"$bench_tmp/bus.address" 2>"$bench_tmp/bus.log" &
+  bench_track $!
+  i=0
+  until [ -s "$bench_tmp/bus.address" ]; do
+    i=$((i + 1))
+    [ "$i" -lt 200 ] || bench_die "dbus-daemon did not start: $(cat "$bench_tmp/bus.log")"
+    sleep 0.05
+  done
+  DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$bench_tmp/bus.address")
+  export DBUS_SESSION_BUS_ADDRESS
+}
+
+# bench_start_keyring: gnome-keyring-daemon on the private bus, with a throwaway login
+# keyring created, unlocked and made the default (as tests/keyring-session.sh does). It
+# forks away from us, so its PID is asked of the bus and tracked. Without DISPLAY: a
+# prompt must fail rather than wait on a screen nobody sees.
+bench_start_keyring () {
+  daemon_env=$(printf '%s' "bench-$$" | env -u DISPLAY gnome-keyring-daemon --unlock --components=secrets)
+  eval "$daemon_env"
+  export GNOME_KEYRING_CONTROL
+  i=0
+  until dbus-send --session --print-reply=literal --dest=org.freedesktop.DBus / \
+          org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q true; do
+    i=$((i + 1))
+    [ "$i" -lt 100 ] || bench_die "gnome-keyring-daemon did not appear on the bus"
+    sleep 0.05
+  done
+  keyring_pid=$(dbus-send --session --print-reply=literal --dest=org.freedesktop.DBus / \
+    org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets | awk '{ print $2 }')
+  bench_track "$keyring_pid"
 }
