@@ -30,6 +30,7 @@ typedef struct
 {
   GMutex           lock;
   PopplerDocument *document;
+  PopplerPage     *first_page;   /* the page previewed, kept for each render */
   char            *name;
   int              n_pages;
   double           page_width;   /* points, of the first page */
@@ -48,6 +49,7 @@ struct _CdDocumentView
   double           zoom;
   cairo_surface_t *surface;             /* the page at surface_zoom × surface_scale */
   double           surface_zoom;
+  double           shown_zoom;          /* the page's size on screen */
   int              surface_scale;
   double           pending_zoom;        /* of the render in flight, or 0 */
   int              pending_scale;
@@ -114,6 +116,7 @@ static void schedule_render (CdDocumentView *self);
 static void
 cd_pdf_clear (CdPdf *pdf)
 {
+  g_clear_object (&pdf->first_page);
   g_clear_object (&pdf->document);
   g_clear_pointer (&pdf->name, g_free);
   g_mutex_clear (&pdf->lock);
@@ -237,7 +240,7 @@ open_thread (GTask        *task,
   g_mutex_init (&pdf->lock);
   pdf->n_pages = poppler_document_get_n_pages (document);
   poppler_page_get_size (page, &pdf->page_width, &pdf->page_height);
-  g_object_unref (page);
+  pdf->first_page = page;
   pdf->document = document;
   pdf->name = g_steal_pointer (&name);
   g_task_return_pointer (task, pdf, (GDestroyNotify) cd_pdf_unref);
@@ -264,17 +267,10 @@ render_thread (GTask        *task,
   g_mutex_lock (&data->pdf->lock);
   if (!g_cancellable_is_cancelled (cancellable))
     {
-      PopplerPage *page = poppler_document_get_page (data->pdf->document, 0);
-
-      poppler_page_render (page, cr);
-      g_object_unref (page);
+      poppler_page_render (data->pdf->first_page, cr);
     }
   g_mutex_unlock (&data->pdf->lock);
-
-  /* Pages are transparent where nothing is drawn. */
-  cairo_set_operator (cr, CAIRO_OPERATOR_DEST_OVER);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
+  /* Transparent where the page draws nothing: the view paints it over white. */
   cairo_destroy (cr);
 
   if (g_task_return_error_if_cancelled (task))
@@ -347,19 +343,15 @@ update_zoom_label (CdDocumentView *self)
   g_autofree char *text = NULL;
 
   /* TRANSLATORS: the zoom level of the preview, e.g. "120%" */
-  text = g_strdup_printf (_("%d%%"), (int) round (self->zoom * 100));
+  text = g_strdup_printf (_("%d%%"), (int) round (self->shown_zoom * 100));
   gtk_label_set_text (self->zoom_label, text);
 }
 
 static void
-set_zoom (CdDocumentView *self,
-          double          zoom)
+show_zoom (CdDocumentView *self,
+           double          zoom)
 {
-  zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
-  if (fabs (zoom - self->zoom) < 1e-4)
-    return;
-
-  self->zoom = zoom;
+  self->shown_zoom = zoom;
   update_zoom_label (self);
   if (self->pdf != NULL)
     {
@@ -372,6 +364,22 @@ set_zoom (CdDocumentView *self,
                                    self->mode == ZOOM_MODE_FIT_PAGE ? -1 : height);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self->page_area));
+}
+
+static void
+set_zoom (CdDocumentView *self,
+          double          zoom)
+{
+  zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
+  if (fabs (zoom - self->zoom) < 1e-4)
+    return;
+
+  self->zoom = zoom;
+  /* Until the first render there is a blank page to show at once; after it, the page
+   * (and the zoom label) change when the new render is ready: repainting the window
+   * meanwhile kept the main loop busy for longer than the render itself. */
+  if (self->surface == NULL)
+    show_zoom (self, zoom);
   schedule_render (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
 }
@@ -437,7 +445,7 @@ render_cb (GObject      *source,
   self->surface_zoom = data->zoom;
   self->surface_scale = data->scale;
   self->pending_zoom = 0;
-  gtk_widget_queue_draw (GTK_WIDGET (self->page_area));
+  show_zoom (self, data->zoom);
 }
 
 static void
@@ -479,6 +487,7 @@ clear_document (CdDocumentView *self)
   g_clear_pointer (&self->surface, cairo_surface_destroy);
   g_clear_pointer (&self->pdf, cd_pdf_unref);
   self->pending_zoom = 0;
+  self->shown_zoom = 0;
   if (self->info != NULL)
     {
       g_clear_object (&self->info);
@@ -641,11 +650,11 @@ page_area_draw_cb (GtkWidget *widget,
   double width, height, x, y;
   int area_width = gtk_widget_get_allocated_width (widget);
 
-  if (self->pdf == NULL || self->zoom <= 0)
+  if (self->pdf == NULL || self->shown_zoom <= 0)
     return FALSE;
 
-  width = self->pdf->page_width * self->zoom;
-  height = self->pdf->page_height * self->zoom;
+  width = self->pdf->page_width * self->shown_zoom;
+  height = self->pdf->page_height * self->shown_zoom;
   x = floor (MAX (PAGE_MARGIN, (area_width - width) / 2));
   y = PAGE_MARGIN;
 
@@ -661,9 +670,6 @@ page_area_draw_cb (GtkWidget *widget,
     {
       cairo_save (cr);
       cairo_translate (cr, x, y);
-      /* An older render, stretched until the new one arrives. */
-      if (self->surface_zoom != self->zoom)
-        cairo_scale (cr, self->zoom / self->surface_zoom, self->zoom / self->surface_zoom);
       cairo_set_source_surface (cr, self->surface, 0, 0);
       cairo_paint (cr);
       cairo_restore (cr);
