@@ -24,24 +24,6 @@
 #define MAX_NAME_CHARS         64
 #define MAX_TOKEN_LENGTH       128
 
-/* The service notice (服务须知); a new version must be accepted again. */
-static const struct
-{
-  const char *version;
-  const char *title;
-  const char *body;
-} notice = {
-  "2026-11-01",
-  "服务须知",
-  "一、本服务为持证人提供职业资格电子证书的查询、加注与下载。\n"
-  "二、电子证书须经加注后方可使用。加注时须选择使用场景（目前为“本人调用”）与有效期（最长 90 天）。\n"
-  "三、加注申请提交后，系统将在 24 小时内生成加注件；生成期间显示“证书生成中…”。\n"
-  "四、加注件在有效期内可查看与下载；有效期届满后显示“加注件已过期”，如需使用请重新申请。\n"
-  "五、自申请之日起向前推算 90 天内，同一证书有效的加注件最多 3 份。\n"
-  "六、加注件附有数字签名与验证码，任何人可扫描二维码或凭验证码核验其真实性；请勿涂改。\n"
-  "七、请妥善保管账号与密码，不得将本人证书交由他人冒用。",
-};
-
 typedef struct
 {
   GMainContext *context;
@@ -59,6 +41,7 @@ struct _CdServer
 
   CdStore           *store;
   CdSigningIdentity *identity;
+  CdServiceNotice   *notice; /* immutable: read by every listener thread */
   CdGenerator       *generator;
   CdServerConfig     config;
   CdQuotaRule        quota_rule;
@@ -289,7 +272,8 @@ mask_name (const char *name)
 
 static void
 add_holder (JsonBuilder           *builder,
-            const CdAccountRecord *account)
+            const CdAccountRecord *account,
+            const CdServiceNotice *notice)
 {
   g_autofree char *masked = cd_id_number_mask (account->id_number);
 
@@ -298,7 +282,7 @@ add_holder (JsonBuilder           *builder,
   cd_json_builder_add_string (builder, "id_type", cd_id_type_to_string (account->id_type));
   cd_json_builder_add_string (builder, "id_number_masked", masked);
   json_builder_set_member_name (builder, "notice_accepted");
-  json_builder_add_boolean_value (builder, g_strcmp0 (account->notice_version, notice.version) == 0);
+  json_builder_add_boolean_value (builder, cd_service_notice_has_version (notice, account->notice_version));
   json_builder_end_object (builder);
 }
 
@@ -484,7 +468,7 @@ handle_create_account (Request *request)
   builder = json_builder_new_immutable ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "holder");
-  add_holder (builder, account);
+  add_holder (builder, account, self->notice);
   json_builder_end_object (builder);
   reply_builder (request->msg, SOUP_STATUS_CREATED, builder);
 }
@@ -591,9 +575,10 @@ handle_create_session (Request *request)
   cd_json_builder_add_string (builder, "token", token);
   cd_json_builder_add_time (builder, "expires_at", expires_at);
   json_builder_set_member_name (builder, "notice_accepted");
-  json_builder_add_boolean_value (builder, g_strcmp0 (account->notice_version, notice.version) == 0);
+  json_builder_add_boolean_value (builder,
+                                  cd_service_notice_has_version (self->notice, account->notice_version));
   json_builder_set_member_name (builder, "holder");
-  add_holder (builder, account);
+  add_holder (builder, account, self->notice);
   json_builder_end_object (builder);
   reply_builder (request->msg, SOUP_STATUS_CREATED, builder);
 }
@@ -614,21 +599,23 @@ handle_holder (Request *request)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
 
-  add_holder (builder, request->account);
+  add_holder (builder, request->account, request->server->notice);
   reply_builder (request->msg, SOUP_STATUS_OK, builder);
 }
 
 static void
 handle_notice (Request *request)
 {
+  const CdServiceNotice *notice = request->server->notice;
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
 
   json_builder_begin_object (builder);
-  cd_json_builder_add_string (builder, "version", notice.version);
-  cd_json_builder_add_string (builder, "title", notice.title);
-  cd_json_builder_add_string (builder, "body", notice.body);
+  cd_json_builder_add_string (builder, "version", cd_service_notice_get_version (notice));
+  cd_json_builder_add_string (builder, "title", cd_service_notice_get_title (notice));
+  cd_json_builder_add_string (builder, "body", cd_service_notice_get_body (notice));
   json_builder_set_member_name (builder, "accepted");
-  json_builder_add_boolean_value (builder, g_strcmp0 (request->account->notice_version, notice.version) == 0);
+  json_builder_add_boolean_value (builder,
+                                  cd_service_notice_has_version (notice, request->account->notice_version));
   json_builder_end_object (builder);
   reply_builder (request->msg, SOUP_STATUS_OK, builder);
 }
@@ -637,19 +624,20 @@ static void
 handle_accept_notice (Request *request)
 {
   static const char * const allowed[] = { "version", NULL };
+  const CdServiceNotice *notice = request->server->notice;
   g_autoptr(GError) error = NULL;
   const char *version;
 
   if (!check_body_members (request, allowed) || !read_body_string (request, "version", &version))
     return;
 
-  if (!g_str_equal (version, notice.version))
+  if (!cd_service_notice_has_version (notice, version))
     {
       g_autoptr(JsonBuilder) builder = NULL;
 
       builder = reply_error_begin (CD_SERVER_ERROR_NOTICE_VERSION_MISMATCH,
                                    "This is not the current version of the service notice");
-      cd_json_builder_add_string (builder, "current_version", notice.version);
+      cd_json_builder_add_string (builder, "current_version", cd_service_notice_get_version (notice));
       reply_error_end (request->msg, CD_SERVER_ERROR_NOTICE_VERSION_MISMATCH, builder);
       return;
     }
@@ -1174,7 +1162,8 @@ server_callback (SoupServer        *soup_server,
     return;
   if ((route->flags & ROUTE_AUTH) && !authenticate (request))
     return;
-  if ((route->flags & ROUTE_NOTICE) && g_strcmp0 (request->account->notice_version, notice.version) != 0)
+  if ((route->flags & ROUTE_NOTICE) &&
+      !cd_service_notice_has_version (self->notice, request->account->notice_version))
     {
       reply_error (msg, CD_SERVER_ERROR_NOTICE_NOT_ACCEPTED, "Accept the current service notice first");
       return;
@@ -1385,6 +1374,7 @@ cd_server_dispose (GObject *object)
   g_clear_pointer (&self->listeners, g_ptr_array_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->identity);
+  g_clear_pointer (&self->notice, cd_service_notice_unref);
   g_clear_object (&self->generator);
 
   G_OBJECT_CLASS (cd_server_parent_class)->dispose (object);
@@ -1407,18 +1397,21 @@ cd_server_init (CdServer *self)
 CdServer *
 cd_server_new (CdStore              *store,
                CdSigningIdentity    *identity,
+               CdServiceNotice      *notice,
                const CdServerConfig *config)
 {
   CdServer *self;
 
   g_return_val_if_fail (CD_IS_STORE (store), NULL);
   g_return_val_if_fail (CD_IS_SIGNING_IDENTITY (identity), NULL);
+  g_return_val_if_fail (notice != NULL, NULL);
   g_return_val_if_fail (config->day_seconds > 0, NULL);
   g_return_val_if_fail (config->session_seconds > 0, NULL);
 
   self = g_object_new (CD_TYPE_SERVER, NULL);
   self->store = g_object_ref (store);
   self->identity = g_object_ref (identity);
+  self->notice = cd_service_notice_ref (notice);
   self->config = *config;
   self->quota_rule.limit = QUOTA_LIMIT;
   self->quota_rule.window_seconds = QUOTA_WINDOW_DAYS * config->day_seconds;

@@ -3,6 +3,7 @@
 #include <gio/gio.h>
 
 #include "cd-generator.h"
+#include "cd-service-notice.h"
 #include "cd-signing-identity.h"
 #include "cd-store.h"
 
@@ -18,9 +19,11 @@ typedef struct
 } CdServerConfig;
 
 /* The HTTP API of docs/api.md. It serves from several threads, each with its own
- * SoupServer and main context on a SO_REUSEPORT socket, so requests use every core. */
+ * SoupServer and main context on a SO_REUSEPORT socket, so requests use every core.
+ * @notice is the one service notice it publishes until it stops. */
 CdServer *cd_server_new      (CdStore               *store,
                               CdSigningIdentity     *identity,
+                              CdServiceNotice       *notice,
                               const CdServerConfig  *config);
 gboolean  cd_server_bind     (CdServer              *self,
                               const char            *address,

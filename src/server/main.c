@@ -6,6 +6,7 @@
 #include "cd-demo.h"
 #include "cd-generator.h"
 #include "cd-server.h"
+#include "cd-service-notice.h"
 #include "cd-signing-identity.h"
 #include "cd-sqlite-store.h"
 
@@ -29,6 +30,7 @@ typedef struct
   char     *listen;
   char     *data_dir;
   char     *public_url;
+  char     *notice_file;
   gboolean  demo;
   gint64    processing_seconds;
   gint64    day_seconds;
@@ -139,6 +141,9 @@ parse_options (int       *argc,
       "HTTP threads and generation workers (default: one per core)", "N" },
     { "public-url", 0, 0, G_OPTION_ARG_STRING, &options->public_url,
       "Base URL printed in documents' QR codes (default http://ADDR:PORT)", "URL" },
+    { "notice-file", 0, 0, G_OPTION_ARG_FILENAME, &options->notice_file,
+      "The service notice holders must accept, a [Notice] key file (default: the built-in one)",
+      "FILE" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &options->verbose, "Print debug messages", NULL },
     { NULL }
   };
@@ -196,6 +201,7 @@ run_service (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(CdSqliteStore) store = NULL;
   g_autoptr(CdSigningIdentity) identity = NULL;
+  g_autoptr(CdServiceNotice) notice = NULL;
   g_autoptr(CdServer) server = NULL;
   g_autoptr(CdGenerator) generator = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -213,6 +219,14 @@ run_service (int    argc,
 
   if (options.verbose)
     g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+
+  /* Before the data directory, so a bad notice file leaves nothing behind. The notice
+   * stays as read until the service stops: a restart publishes a new version. */
+  notice = options.notice_file != NULL
+           ? cd_service_notice_new_from_file (options.notice_file, &error)
+           : cd_service_notice_new_default ();
+  if (notice == NULL)
+    goto out;
 
   /* A demo without a data dir leaves nothing behind. */
   if (options.data_dir == NULL && options.demo)
@@ -238,7 +252,7 @@ run_service (int    argc,
 
   config.day_seconds = options.day_seconds;
   config.session_seconds = options.session_seconds;
-  server = cd_server_new (CD_STORE (store), identity, &config);
+  server = cd_server_new (CD_STORE (store), identity, notice, &config);
   if (!cd_server_bind (server, options.listen != NULL ? options.listen : DEFAULT_LISTEN,
                        (guint) options.threads, &error))
     goto out;
@@ -260,6 +274,7 @@ run_service (int    argc,
              "  Holder ID number: %s\n"
              "  Password:         %s\n",
              CD_DEMO_ID_NUMBER, CD_DEMO_PASSWORD);
+  g_print ("certdesk-server: service notice version %s\n", cd_service_notice_get_version (notice));
   g_print ("certdesk-server: listening on http://%s:%u\n", host, cd_server_get_port (server));
   fflush (stdout);
 
@@ -280,6 +295,7 @@ out:
   g_free (options.listen);
   g_free (options.data_dir);
   g_free (options.public_url);
+  g_free (options.notice_file);
 
   return status;
 }
