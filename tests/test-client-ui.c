@@ -521,10 +521,15 @@ test_id_number_checks (Fixture       *fixture,
                    gtk_label_get_text (problem));
   save_screenshot (window, "wrong-check-digit");
 
-  /* An impossible birth date. */
+  /* An impossible birth date, and a region code that cannot be, named as on the
+   * registration page. */
   type_credentials (window, "110105199013071232", "a password", FALSE);
   g_assert_cmpstr (gtk_label_get_text (problem), ==,
-                   _("This is not a resident ID number: the region or the birth date in it is not valid."));
+                   _("The birth date in this resident ID number (characters 7 to 14) is not a valid date."));
+  g_assert_false (gtk_widget_is_sensitive (button));
+  type_credentials (window, "010105199003071239", "a password", FALSE);
+  g_assert_cmpstr (gtk_label_get_text (problem), ==,
+                   _("This is not a resident ID number: no region code starts with 0."));
   g_assert_false (gtk_widget_is_sensitive (button));
 
   /* Punctuation. */

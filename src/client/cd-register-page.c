@@ -7,22 +7,13 @@
 #include "cd-register-page.h"
 
 #include "cd-client-error.h"
+#include "cd-id-entry-check.h"
+#include "cd-page-busy.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
 
-#define RESIDENT_ID_LENGTH  18
-#define BIRTH_DATE_END      14   /* characters 7 to 14 of a resident ID number */
-#define DOCUMENT_MIN_LENGTH 5
-#define DOCUMENT_MAX_LENGTH 32
 #define PASSWORD_MIN_CHARS  8
-
-typedef enum
-{
-  PROBLEM_NONE,
-  PROBLEM_HINT,    /* still being typed */
-  PROBLEM_ERROR,
-} ProblemKind;
 
 typedef enum
 {
@@ -79,160 +70,21 @@ enum
 static guint signals[N_SIGNALS];
 
 static char *
-normalize_id_number (const char *text)
-{
-  g_autoptr(GString) compact = g_string_new (NULL);
-
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      if (!g_unichar_isspace (g_utf8_get_char (p)))
-        g_string_append_unichar (compact, g_utf8_get_char (p));
-    }
-
-  return cd_id_number_normalize (compact->str);
-}
-
-static int
-read_number (const char *digits,
-             guint       n)
-{
-  int value = 0;
-
-  for (guint i = 0; i < n; i++)
-    value = value * 10 + g_ascii_digit_value (digits[i]);
-  return value;
-}
-
-/* GB 11643: 6 region digits (the first is not 0), the birth date as YYYYMMDD, 3 sequence
- * digits and a check character; each part is checked as soon as it is typed. */
-static gboolean
-check_resident_id (const char   *id_number,
-                   ProblemKind  *out_kind,
-                   char        **out_problem)
-{
-  gsize len = strlen (id_number);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (!g_ascii_isalnum (id_number[i]))
-        {
-          *out_kind = PROBLEM_ERROR;
-          *out_problem = g_strdup (_("An ID number has only letters and digits."));
-          return FALSE;
-        }
-      if (!g_ascii_isdigit (id_number[i]) && (i != RESIDENT_ID_LENGTH - 1 || id_number[i] != 'X'))
-        {
-          *out_kind = PROBLEM_ERROR;
-          *out_problem = g_strdup (_("A resident ID number has 17 digits, then a digit or X."));
-          return FALSE;
-        }
-    }
-
-  if (len > RESIDENT_ID_LENGTH)
-    {
-      *out_kind = PROBLEM_ERROR;
-      *out_problem = g_strdup (_("A resident ID number has 18 characters."));
-      return FALSE;
-    }
-
-  if (len > 0 && id_number[0] == '0')
-    {
-      *out_kind = PROBLEM_ERROR;
-      *out_problem = g_strdup (_("This is not a resident ID number: no region code starts with 0."));
-      return FALSE;
-    }
-
-  if (len >= BIRTH_DATE_END)
-    {
-      int year = read_number (id_number + 6, 4);
-      int month = read_number (id_number + 10, 2);
-      int day = read_number (id_number + 12, 2);
-
-      if (year < 1900 || !g_date_valid_dmy (day, month, year))
-        {
-          *out_kind = PROBLEM_ERROR;
-          *out_problem = g_strdup (_("The birth date in this resident ID number (characters 7 to 14) "
-                                     "is not a valid date."));
-          return FALSE;
-        }
-    }
-
-  if (len < RESIDENT_ID_LENGTH)
-    {
-      *out_kind = PROBLEM_HINT;
-      *out_problem = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                   "A resident ID number has 18 characters; %d is missing.",
-                                                   "A resident ID number has 18 characters; %d are missing.",
-                                                   (gulong) (RESIDENT_ID_LENGTH - len)),
-                                      (int) (RESIDENT_ID_LENGTH - len));
-      return FALSE;
-    }
-
-  if (id_number[RESIDENT_ID_LENGTH - 1] != cd_id_number_check_digit (id_number))
-    {
-      *out_kind = PROBLEM_ERROR;
-      *out_problem = g_strdup (_("This resident ID number is mistyped: its last character does "
-                                 "not match the others."));
-      return FALSE;
-    }
-
-  /* Whatever the service also refuses is caught above. */
-  g_assert (cd_id_number_validate (CD_ID_TYPE_RESIDENT_ID, id_number, NULL));
-  return TRUE;
-}
-
-/* Passports and other documents: 5 to 32 letters and digits. */
-static gboolean
-check_document_number (const char   *id_number,
-                       ProblemKind  *out_kind,
-                       char        **out_problem)
-{
-  gsize len = strlen (id_number);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (!g_ascii_isalnum (id_number[i]))
-        {
-          *out_kind = PROBLEM_ERROR;
-          *out_problem = g_strdup (_("An ID number has only letters and digits."));
-          return FALSE;
-        }
-    }
-
-  if (len > DOCUMENT_MAX_LENGTH)
-    {
-      *out_kind = PROBLEM_ERROR;
-      *out_problem = g_strdup_printf (_("An ID number has at most %d characters."), DOCUMENT_MAX_LENGTH);
-      return FALSE;
-    }
-
-  if (len < DOCUMENT_MIN_LENGTH)
-    {
-      *out_kind = PROBLEM_HINT;
-      *out_problem = g_strdup (_("A document number has 5 to 32 letters and digits."));
-      return FALSE;
-    }
-
-  g_assert (cd_id_number_validate (CD_ID_TYPE_PASSPORT, id_number, NULL));
-  return TRUE;
-}
-
-static char *
 dup_name (CdRegisterPage *self)
 {
   return g_strstrip (g_strdup (gtk_entry_get_text (self->name_entry)));
 }
 
 static gboolean
-check_name (const char   *name,
-            ProblemKind  *out_kind,
-            char        **out_problem)
+check_name (const char      *name,
+            CdEntryProblem  *out_kind,
+            char           **out_problem)
 {
   for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
     {
       if (g_unichar_iscntrl (g_utf8_get_char (p)))
         {
-          *out_kind = PROBLEM_ERROR;
+          *out_kind = CD_ENTRY_PROBLEM_ERROR;
           *out_problem = g_strdup (_("A name has no control characters."));
           return FALSE;
         }
@@ -243,9 +95,9 @@ check_name (const char   *name,
 }
 
 static gboolean
-check_password (const char   *password,
-                ProblemKind  *out_kind,
-                char        **out_problem)
+check_password (const char      *password,
+                CdEntryProblem  *out_kind,
+                char           **out_problem)
 {
   glong n_chars = g_utf8_strlen (password, -1);
 
@@ -254,7 +106,7 @@ check_password (const char   *password,
 
   if (n_chars < PASSWORD_MIN_CHARS)
     {
-      *out_kind = PROBLEM_HINT;
+      *out_kind = CD_ENTRY_PROBLEM_HINT;
       *out_problem = g_strdup (_("The password is too short: use at least 8 characters."));
       return FALSE;
     }
@@ -263,10 +115,10 @@ check_password (const char   *password,
 }
 
 static gboolean
-check_confirm (const char   *password,
-               const char   *confirm,
-               ProblemKind  *out_kind,
-               char        **out_problem)
+check_confirm (const char      *password,
+               const char      *confirm,
+               CdEntryProblem  *out_kind,
+               char           **out_problem)
 {
   if (*confirm == '\0')
     return FALSE;
@@ -277,11 +129,11 @@ check_confirm (const char   *password,
   /* Still typing it: not a mismatch yet (the caller turns this into one later). */
   if (g_str_has_prefix (password, confirm))
     {
-      *out_kind = PROBLEM_NONE;
+      *out_kind = CD_ENTRY_PROBLEM_NONE;
       return FALSE;
     }
 
-  *out_kind = PROBLEM_ERROR;
+  *out_kind = CD_ENTRY_PROBLEM_ERROR;
   *out_problem = g_strdup (_("The passwords do not match."));
   return FALSE;
 }
@@ -300,19 +152,19 @@ set_class (GtkWidget  *widget,
 }
 
 static void
-show_problem (GtkEntry    *entry,
-              GtkLabel    *label,
-              ProblemKind  kind,
-              const char  *problem)
+show_problem (GtkEntry       *entry,
+              GtkLabel       *label,
+              CdEntryProblem  kind,
+              const char     *problem)
 {
-  const char *text = kind != PROBLEM_NONE && problem != NULL ? problem : "";
+  const char *text = kind != CD_ENTRY_PROBLEM_NONE && problem != NULL ? problem : "";
 
   gtk_label_set_text (label, text);
   gtk_widget_set_visible (GTK_WIDGET (label), *text != '\0');
-  set_class (GTK_WIDGET (label), "cd-field-problem", kind == PROBLEM_ERROR);
-  set_class (GTK_WIDGET (label), "cd-field-hint", kind == PROBLEM_HINT);
-  set_class (GTK_WIDGET (label), "dim-label", kind == PROBLEM_HINT);
-  set_class (GTK_WIDGET (entry), "error", kind == PROBLEM_ERROR);
+  set_class (GTK_WIDGET (label), "cd-field-problem", kind == CD_ENTRY_PROBLEM_ERROR);
+  set_class (GTK_WIDGET (label), "cd-field-hint", kind == CD_ENTRY_PROBLEM_HINT);
+  set_class (GTK_WIDGET (label), "dim-label", kind == CD_ENTRY_PROBLEM_HINT);
+  set_class (GTK_WIDGET (entry), "error", kind == CD_ENTRY_PROBLEM_ERROR);
   /* Screen readers read the problem with the field. */
   atk_object_set_description (gtk_widget_get_accessible (GTK_WIDGET (entry)), text);
 }
@@ -324,26 +176,25 @@ settle_problem (CdRegisterPage       *self,
                 CdRegisterPageField   field,
                 LeftFields            left,
                 gboolean             *ok,
-                ProblemKind          *kind,
+                CdEntryProblem       *kind,
                 char                **problem)
 {
   if (self->errors[field] != NULL)
     {
       *ok = FALSE;
-      *kind = PROBLEM_ERROR;
+      *kind = CD_ENTRY_PROBLEM_ERROR;
       g_free (*problem);
       *problem = g_strdup (self->errors[field]);
     }
-  else if (*kind == PROBLEM_HINT && (self->left & left) != 0)
+  else if (*kind == CD_ENTRY_PROBLEM_HINT && (self->left & left) != 0)
     {
-      *kind = PROBLEM_ERROR;
+      *kind = CD_ENTRY_PROBLEM_ERROR;
     }
 }
 
 static void
 update_form (CdRegisterPage *self)
 {
-  g_autofree char *id_number = normalize_id_number (gtk_entry_get_text (self->id_entry));
   g_autofree char *name = dup_name (self);
   const char *password = gtk_entry_get_text (self->password_entry);
   const char *confirm = gtk_entry_get_text (self->confirm_entry);
@@ -351,17 +202,15 @@ update_form (CdRegisterPage *self)
   g_autofree char *name_problem = NULL;
   g_autofree char *password_problem = NULL;
   g_autofree char *confirm_problem = NULL;
-  ProblemKind id_kind = PROBLEM_NONE;
-  ProblemKind name_kind = PROBLEM_NONE;
-  ProblemKind password_kind = PROBLEM_NONE;
-  ProblemKind confirm_kind = PROBLEM_NONE;
+  CdEntryProblem id_kind = CD_ENTRY_PROBLEM_NONE;
+  CdEntryProblem name_kind = CD_ENTRY_PROBLEM_NONE;
+  CdEntryProblem password_kind = CD_ENTRY_PROBLEM_NONE;
+  CdEntryProblem confirm_kind = CD_ENTRY_PROBLEM_NONE;
 
-  if (*id_number == '\0')
-    self->id_ok = FALSE;
-  else if (cd_register_page_get_id_type (self) == CD_ID_TYPE_RESIDENT_ID)
-    self->id_ok = check_resident_id (id_number, &id_kind, &id_problem);
-  else
-    self->id_ok = check_document_number (id_number, &id_kind, &id_problem);
+  self->id_ok = cd_id_entry_check (gtk_entry_get_text (self->id_entry),
+                                   cd_register_page_get_id_type (self) == CD_ID_TYPE_RESIDENT_ID
+                                   ? CD_ID_ENTRY_RESIDENT_ID : CD_ID_ENTRY_DOCUMENT,
+                                   &id_kind, &id_problem);
   settle_problem (self, CD_REGISTER_PAGE_FIELD_ID_NUMBER, LEFT_ID_NUMBER, &self->id_ok, &id_kind, &id_problem);
   show_problem (self->id_entry, self->id_problem_label, id_kind, id_problem);
 
@@ -377,7 +226,7 @@ update_form (CdRegisterPage *self)
   self->confirm_ok = check_confirm (password, confirm, &confirm_kind, &confirm_problem);
   if (!self->confirm_ok && *confirm != '\0' && confirm_problem == NULL && (self->left & LEFT_CONFIRM) != 0)
     {
-      confirm_kind = PROBLEM_ERROR;
+      confirm_kind = CD_ENTRY_PROBLEM_ERROR;
       confirm_problem = g_strdup (_("The passwords do not match."));
     }
   show_problem (self->confirm_entry, self->confirm_problem_label, confirm_kind, confirm_problem);
@@ -645,14 +494,8 @@ cd_register_page_set_busy (CdRegisterPage *self,
   g_return_if_fail (CD_IS_REGISTER_PAGE (self));
 
   self->busy = message != NULL;
-  gtk_label_set_text (self->status_label, message != NULL ? message : "");
-  gtk_widget_set_visible (self->status_box, self->busy);
-  if (self->busy)
-    gtk_spinner_start (self->spinner);
-  else
-    gtk_spinner_stop (self->spinner);
-  gtk_widget_set_sensitive (self->form, !self->busy);
-  gtk_widget_set_sensitive (self->sign_in_link, !self->busy);
+  cd_page_busy_set (self->status_box, self->spinner, self->status_label, self->form, self->sign_in_link,
+                    message);
   update_form (self);
 }
 
@@ -701,7 +544,7 @@ cd_register_page_dup_id_number (CdRegisterPage *self)
 {
   g_return_val_if_fail (CD_IS_REGISTER_PAGE (self), NULL);
 
-  return normalize_id_number (gtk_entry_get_text (self->id_entry));
+  return cd_id_entry_normalize (gtk_entry_get_text (self->id_entry));
 }
 
 void

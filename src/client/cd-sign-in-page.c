@@ -5,14 +5,8 @@
 
 #include "cd-sign-in-page.h"
 
-#include "cd-id-number.h"
-
-#include <glib/gi18n.h>
-#include <string.h>
-
-#define RESIDENT_ID_LENGTH  18
-#define DOCUMENT_MIN_LENGTH 5
-#define DOCUMENT_MAX_LENGTH 32
+#include "cd-id-entry-check.h"
+#include "cd-page-busy.h"
 
 struct _CdSignInPage
 {
@@ -44,104 +38,12 @@ enum
 
 static guint signals[N_SIGNALS];
 
-static char *
-normalize_id_number (const char *text)
-{
-  g_autoptr(GString) compact = g_string_new (NULL);
-
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      if (!g_unichar_isspace (g_utf8_get_char (p)))
-        g_string_append_unichar (compact, g_utf8_get_char (p));
-    }
-
-  return cd_id_number_normalize (compact->str);
-}
-
-static gboolean
-is_digits (const char *text,
-           gsize       len)
-{
-  for (gsize i = 0; i < len; i++)
-    {
-      if (!g_ascii_isdigit (text[i]))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* Whether @id_number can be an ID number to sign in with; *out_problem says what is wrong
- * (or, for a resident ID number being typed, what is missing), or is NULL. */
-static gboolean
-check_id_number (const char  *id_number,
-                 char       **out_problem)
-{
-  gsize len = strlen (id_number);
-  gboolean all_digits;
-
-  *out_problem = NULL;
-
-  if (len == 0)
-    return FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (!g_ascii_isalnum (id_number[i]))
-        {
-          *out_problem = g_strdup (_("An ID number has only letters and digits."));
-          return FALSE;
-        }
-    }
-
-  /* Resident ID numbers: 17 digits and a check character (a digit or X). */
-  all_digits = is_digits (id_number, len);
-  if (len == RESIDENT_ID_LENGTH && is_digits (id_number, RESIDENT_ID_LENGTH - 1))
-    {
-      if (cd_id_number_validate (CD_ID_TYPE_RESIDENT_ID, id_number, NULL))
-        return TRUE;
-
-      if (id_number[RESIDENT_ID_LENGTH - 1] != cd_id_number_check_digit (id_number))
-        *out_problem = g_strdup (_("This resident ID number is mistyped: its last character does "
-                                   "not match the others."));
-      else
-        *out_problem = g_strdup (_("This is not a resident ID number: the region or the birth "
-                                   "date in it is not valid."));
-      return FALSE;
-    }
-
-  if (all_digits && len > RESIDENT_ID_LENGTH)
-    {
-      *out_problem = g_strdup (_("A resident ID number has 18 characters."));
-      return FALSE;
-    }
-
-  if (all_digits && len >= 15)
-    {
-      /* Most likely a resident ID number being typed; other documents may be all digits. */
-      *out_problem = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                   "A resident ID number has 18 characters; %d is missing.",
-                                                   "A resident ID number has 18 characters; %d are missing.",
-                                                   (gulong) (RESIDENT_ID_LENGTH - len)),
-                                      (int) (RESIDENT_ID_LENGTH - len));
-    }
-
-  if (len > DOCUMENT_MAX_LENGTH)
-    {
-      g_free (*out_problem);
-      *out_problem = g_strdup_printf (_("An ID number has at most %d characters."), DOCUMENT_MAX_LENGTH);
-      return FALSE;
-    }
-
-  /* Passports and other documents: 5 to 32 letters and digits. */
-  return len >= DOCUMENT_MIN_LENGTH;
-}
-
 static void
 update_form (CdSignInPage *self)
 {
-  g_autofree char *id_number = normalize_id_number (gtk_entry_get_text (self->id_entry));
   g_autofree char *problem = NULL;
-  gboolean id_ok = check_id_number (id_number, &problem);
+  CdEntryProblem kind;
+  gboolean id_ok = cd_id_entry_check (gtk_entry_get_text (self->id_entry), CD_ID_ENTRY_ANY, &kind, &problem);
   gboolean password_ok = gtk_entry_get_text_length (self->password_entry) > 0;
   AtkObject *id_accessible = gtk_widget_get_accessible (GTK_WIDGET (self->id_entry));
 
@@ -149,7 +51,7 @@ update_form (CdSignInPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->id_problem_label), problem != NULL);
   /* Screen readers read the problem with the field. */
   atk_object_set_description (id_accessible, problem != NULL ? problem : "");
-  if (problem != NULL && !id_ok)
+  if (kind == CD_ENTRY_PROBLEM_ERROR)
     gtk_style_context_add_class (gtk_widget_get_style_context (GTK_WIDGET (self->id_entry)), "error");
   else
     gtk_style_context_remove_class (gtk_widget_get_style_context (GTK_WIDGET (self->id_entry)), "error");
@@ -283,14 +185,8 @@ cd_sign_in_page_set_busy (CdSignInPage *self,
   g_return_if_fail (CD_IS_SIGN_IN_PAGE (self));
 
   self->busy = message != NULL;
-  gtk_label_set_text (self->status_label, message != NULL ? message : "");
-  gtk_widget_set_visible (self->status_box, self->busy);
-  if (self->busy)
-    gtk_spinner_start (self->spinner);
-  else
-    gtk_spinner_stop (self->spinner);
-  gtk_widget_set_sensitive (self->form, !self->busy);
-  gtk_widget_set_sensitive (self->register_link, !self->busy);
+  cd_page_busy_set (self->status_box, self->spinner, self->status_label, self->form, self->register_link,
+                    message);
   update_form (self);
 }
 
@@ -316,7 +212,7 @@ cd_sign_in_page_dup_id_number (CdSignInPage *self)
 {
   g_return_val_if_fail (CD_IS_SIGN_IN_PAGE (self), NULL);
 
-  return normalize_id_number (gtk_entry_get_text (self->id_entry));
+  return cd_id_entry_normalize (gtk_entry_get_text (self->id_entry));
 }
 
 void
