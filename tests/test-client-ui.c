@@ -1285,6 +1285,49 @@ test_documents (Fixture       *fixture,
   g_rmdir (copy_dir);
 }
 
+/* A new version of the service notice: a holder who accepted the last one is shown the
+ * new one at the next sign-in, and the certificates after accepting it. */
+static void
+test_notice_version (void)
+{
+  g_autofree char *directory = g_dir_make_tmp ("certdesk-notice-XXXXXX", NULL);
+  g_autofree char *v2_path = g_build_filename (directory, "notice.ini", NULL);
+  g_autoptr(CdTestService) service = NULL;
+  g_autoptr(CdClient) client = NULL;
+  g_autoptr(CdClient) client2 = NULL;
+  CdWindow *window;
+
+  service = cd_test_service_start ("--demo", NULL);
+  client = cd_client_new (service->base_url, NULL);
+  window = new_window (client, NULL);
+  cd_window_sign_in (window, CD_TEST_DEMO_ID_NUMBER, CD_TEST_DEMO_PASSWORD, CD_WINDOW_CREDENTIALS_NONE);
+  wait_for_page (window, "notice");
+  g_assert_cmpstr (gtk_label_get_text (window_child (window, "notice_title_label")), ==, "服务须知");
+  click (window_child (window, "accept_button"));
+  wait_for (list_is_shown, window, "the certificate list", window);
+  gtk_widget_destroy (GTK_WIDGET (window));
+
+  /* The operator publishes version 2 and restarts the service on the same data. */
+  g_assert_true (g_file_set_contents (v2_path,
+                                      "[Notice]\nVersion=2026-12-01\nTitle=电子证书服务须知（修订）\n"
+                                      "Body=一、本服务须知已更新。\\n二、请阅读后接受。\n", -1, NULL));
+  cd_test_service_restart (service, (const char * const[]) { "--demo", "--notice-file", v2_path, NULL });
+  client2 = cd_client_new (service->base_url, NULL);
+  window = new_window (client2, NULL);
+  cd_window_sign_in (window, CD_TEST_DEMO_ID_NUMBER, CD_TEST_DEMO_PASSWORD, CD_WINDOW_CREDENTIALS_NONE);
+  wait_for_page (window, "notice");
+  g_assert_cmpstr (gtk_label_get_text (window_child (window, "notice_title_label")), ==, "电子证书服务须知（修订）");
+  g_assert_cmpstr (gtk_label_get_text (window_child (window, "notice_body_label")), ==,
+                   "一、本服务须知已更新。\n二、请阅读后接受。");
+  save_screenshot (window, "new-version");
+  click (window_child (window, "accept_button"));
+  wait_for (list_is_shown, window, "the certificate list after the new notice", window);
+  gtk_widget_destroy (GTK_WIDGET (window));
+
+  g_unlink (v2_path);
+  g_rmdir (directory);
+}
+
 /* The demo service of `certdesk --demo`: started, signed in to without the keyring,
  * stopped with nothing left behind. */
 static void
@@ -1438,6 +1481,7 @@ main (int   argc,
                   fixture_tear_down);
       g_test_add ("/certdesk/client-ui/annotation-page", Fixture, NULL, annotation_fixture_set_up,
                   test_annotation_page, fixture_tear_down);
+      g_test_add_func ("/certdesk/client-ui/notice-version", test_notice_version);
       g_test_add ("/certdesk/client-ui/documents", Fixture, NULL, annotation_fixture_set_up, test_documents,
                   fixture_tear_down);
     }
