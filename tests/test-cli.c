@@ -105,10 +105,15 @@ make_out_dir (GError **error)
   return path;
 }
 
+/* The demo holder's library: named by the first 32 hex digits of the SHA-256 of the ID
+ * number, as docs/client.md says. */
 static char *
 library_dir (void)
 {
-  return g_build_filename (g_get_user_data_dir (), "certdesk", "library", NULL);
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, CD_TEST_DEMO_ID_NUMBER, -1);
+
+  digest[32] = '\0';
+  return g_build_filename (g_get_user_data_dir (), "certdesk", "library", digest, NULL);
 }
 
 /* name → contents of every file in @dir, as one comparable string. */

@@ -1151,7 +1151,7 @@ test_documents (Fixture       *fixture,
   g_autofree char *copy_path = NULL;
   g_autofree char *copy_name = NULL;
   g_autofree char *saved_text = NULL;
-  g_autofree char *library_dir = cd_document_store_get_default_directory ();
+  g_autofree char *library_dir = cd_document_store_get_default_directory (CD_TEST_DEMO_ID_NUMBER);
   g_autofree char *library_path = NULL;
   g_autofree char *tampered_path = NULL;
   g_autofree char *lapse_title = NULL;
@@ -1278,6 +1278,13 @@ test_documents (Fixture       *fixture,
   cd_window_open_file (window3, tampered_file);
   g_assert_cmpint (wait_for_signature (window3), !=, CD_SIGNATURE_VALID);
   save_screenshot (window3, "tampered");
+
+  /* Another holder on this computer has a library of their own: empty. */
+  cd_client_set_session (client3, "32010619850612003X", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (window3), "library", NULL);
+  iterate ();
+  g_assert_cmpstr (visible_page (window3), ==, "library");
+  g_assert_cmpuint (cd_certificate_list_get_n_certificates (window_child (window3, "library_list")), ==, 0);
   gtk_widget_destroy (GTK_WIDGET (window3));
 
   g_unlink (copy_path);

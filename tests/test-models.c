@@ -3,6 +3,7 @@
 #include "cd-annotation.h"
 #include "cd-certificate.h"
 #include "cd-client-error.h"
+#include "cd-document-store.h"
 #include "cd-holder.h"
 #include "cd-json.h"
 #include "cd-list-cache.h"
@@ -1242,6 +1243,22 @@ parse_test_json (const char *json)
 
 /* The cached list comes back as it was saved, for its own service only, in a file only
  * the user can read; a damaged file is an error, not a list. */
+/* One library per holder, the same however the ID number is typed. */
+static void
+test_library_directory (void)
+{
+  g_autofree char *first = cd_document_store_get_default_directory ("11010519491231002x");
+  g_autofree char *same = cd_document_store_get_default_directory ("11010519491231002X");
+  g_autofree char *other = cd_document_store_get_default_directory ("110105199003071239");
+  g_autofree char *base = g_build_filename (g_get_user_data_dir (), "certdesk", "library", NULL);
+  g_autofree char *parent = g_path_get_dirname (first);
+
+  g_assert_cmpstr (first, ==, same);
+  g_assert_cmpstr (first, !=, other);
+  g_assert_cmpstr (parent, ==, base);
+  g_assert_null (strstr (first, "1101051949"));
+}
+
 static void
 test_list_cache (void)
 {
@@ -1362,6 +1379,7 @@ main (int   argc,
   g_test_add_func ("/certdesk/models/error/extras", test_error_extras);
   g_test_add_func ("/certdesk/models/error/garbage", test_error_garbage);
   g_test_add_func ("/certdesk/models/list-cache", test_list_cache);
+  g_test_add_func ("/certdesk/models/library-directory", test_library_directory);
 
   return g_test_run ();
 }

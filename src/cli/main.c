@@ -343,6 +343,7 @@ restore_session (Cli     *cli,
 {
   g_autofree char *id_number = NULL;
   g_autofree char *token = NULL;
+  g_autofree char *library_dir = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
   cd_keyring_lookup_remembered_account_async (cli->keyring, cli->server, cli->cancellable,
@@ -367,6 +368,10 @@ restore_session (Cli     *cli,
   /* A copy: signing in again from the keyring replaces the client's token. */
   cli->restored_token = g_steal_pointer (&token);
   cli->session_restored = TRUE;
+  /* Each holder has a library of their own. */
+  g_clear_object (&cli->library);
+  library_dir = cd_document_store_get_default_directory (id_number);
+  cli->library = cd_document_store_new (library_dir, cli->trust);
   return TRUE;
 }
 
@@ -1015,6 +1020,9 @@ command_library (Cli   *cli,
     return EXIT_USAGE;
   if (argc != 1)
     return usage_error (_("usage: certdesk-cli library"));
+  /* The keyring alone says whose library it is: no network. */
+  if (!restore_session (cli, &error))
+    return fail (error);
 
   entries_found = cd_document_store_list (cli->library, cli->cancellable, &error);
   if (entries_found == NULL)
@@ -1161,7 +1169,6 @@ main (int    argc,
 {
   Cli cli = { 0, };
   g_autoptr(GError) error = NULL;
-  g_autofree char *library_dir = NULL;
   g_autofree char *trust_path = NULL;
   const char *env_server = g_getenv ("CERTDESK_SERVER");
   int first = 1;
@@ -1238,8 +1245,6 @@ main (int    argc,
   cli.keyring = cd_keyring_new ();
   trust_path = g_build_filename (g_get_user_data_dir (), "certdesk", "trusted-signers.ini", NULL);
   cli.trust = cd_trust_store_new (trust_path);
-  library_dir = cd_document_store_get_default_directory ();
-  cli.library = cd_document_store_new (library_dir, cli.trust);
   g_unix_signal_add (SIGINT, cancel_cb, &cli);
 
   status = -1;

@@ -46,7 +46,7 @@ struct _CdWindow
   GSettings            *settings;
   CdTrustStore         *trust;
   CdTrustStore         *local_trust;       /* the same pins, read-only */
-  CdDocumentStore      *library;
+  CdDocumentStore      *library;           /* the signed-in holder's; see get_library () */
   CdListCache          *list_cache;
   GPtrArray            *library_entries;   /* (element-type CdLibraryEntry) */
   GHashTable           *reminded;          /* annotation IDs reminded of in this run */
@@ -104,6 +104,8 @@ static void load_certificates (CdWindow *self);
 static void go_offline        (CdWindow     *self,
                                const GError *error);
 static void go_back           (CdWindow     *self);
+static void show_library_entries (CdWindow  *self,
+                                  GPtrArray *entries);
 static void show_banner       (CdWindow       *self,
                                GtkMessageType  type,
                                const char     *message);
@@ -311,6 +313,8 @@ forget_holder (CdWindow *self)
   g_clear_pointer (&self->certificates, g_ptr_array_unref);
   g_clear_object (&self->queued_certificate);
   cd_certificate_list_set_certificates (self->certificate_list, NULL);
+  show_library_entries (self, NULL);
+  g_clear_object (&self->library);
   cd_annotation_page_set_certificate (self->annotation_page, NULL, NULL);
   hdy_header_bar_set_subtitle (self->header_bar, NULL);
   gtk_label_set_text (self->holder_label, "");
@@ -510,30 +514,41 @@ send_lapse_reminders (CdWindow *self)
     }
 }
 
-static void
-library_listed_cb (GObject      *source_object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+/* The offline library of the holder the client is for: each holder has their own. */
+static CdDocumentStore *
+get_library (CdWindow *self)
 {
-  CdWindow *self;
-  g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GPtrArray) certificates = NULL;
-  g_autoptr(GError) error = NULL;
+  const char *id_number = self->client != NULL ? cd_client_get_id_number (self->client) : NULL;
+  g_autofree char *directory = NULL;
 
-  entries = cd_document_store_list_finish (CD_DOCUMENT_STORE (source_object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self = CD_WINDOW (user_data);
-  if (entries == NULL)
+  if (id_number == NULL)
     {
-      show_banner (self, GTK_MESSAGE_ERROR, error->message);
-      return;
+      g_clear_object (&self->library);
+      return NULL;
     }
 
+  directory = cd_document_store_get_default_directory (id_number);
+  if (self->library != NULL)
+    {
+      g_autofree char *current = g_file_get_path (cd_document_store_get_directory (self->library));
+
+      if (g_strcmp0 (current, directory) == 0)
+        return self->library;
+      g_clear_object (&self->library);
+    }
+
+  self->library = cd_document_store_new (directory, self->trust);
+  return self->library;
+}
+
+static void
+show_library_entries (CdWindow  *self,
+                      GPtrArray *entries)
+{
+  g_autoptr(GPtrArray) certificates = g_ptr_array_new_with_free_func (g_object_unref);
+
   /* Each certificate shows the annotation that was downloaded with it. */
-  certificates = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < entries->len; i++)
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
     {
       CdLibraryEntry *entry = g_ptr_array_index (entries, i);
       CdCertificate *certificate = cd_library_entry_get_certificate (entry);
@@ -543,15 +558,49 @@ library_listed_cb (GObject      *source_object,
     }
 
   g_clear_pointer (&self->library_entries, g_ptr_array_unref);
-  self->library_entries = g_steal_pointer (&entries);
+  self->library_entries = entries != NULL ? g_ptr_array_ref (entries) : NULL;
   cd_certificate_list_set_certificates (self->library_list, certificates);
+}
+
+static void
+library_listed_cb (GObject      *source_object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  CdWindow *self;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  entries = cd_document_store_list_finish (CD_DOCUMENT_STORE (source_object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = CD_WINDOW (user_data);
+  /* Signed out, or another holder, meanwhile. */
+  if (CD_DOCUMENT_STORE (source_object) != self->library)
+    return;
+  if (entries == NULL)
+    {
+      show_banner (self, GTK_MESSAGE_ERROR, error->message);
+      return;
+    }
+
+  show_library_entries (self, entries);
   send_lapse_reminders (self);
 }
 
 static void
 load_library (CdWindow *self)
 {
-  cd_document_store_list_async (self->library, self->lifetime_cancellable, library_listed_cb, self);
+  CdDocumentStore *library = get_library (self);
+
+  if (library == NULL)
+    {
+      show_library_entries (self, NULL);
+      return;
+    }
+
+  cd_document_store_list_async (library, self->lifetime_cancellable, library_listed_cb, self);
 }
 
 static void
@@ -705,7 +754,7 @@ document_downloaded_cb (GObject      *source_object,
   /* The library keeps it only once it opens and its signature validates. */
   certificate = data->certificate;
   annotation = data->annotation;
-  cd_document_store_add_async (self->library, certificate, annotation, document, get_service (self),
+  cd_document_store_add_async (get_library (self), certificate, annotation, document, get_service (self),
                                self->document_cancellable, document_stored_cb, g_steal_pointer (&data));
 }
 
@@ -1691,7 +1740,6 @@ cd_window_init (CdWindow *self)
 {
   static gsize css_loaded = 0;
   g_autofree char *trust_path = NULL;
-  g_autofree char *library_dir = NULL;
   g_autofree char *cache_dir = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1717,8 +1765,6 @@ cd_window_init (CdWindow *self)
   trust_path = g_build_filename (g_get_user_data_dir (), "certdesk", "trusted-signers.ini", NULL);
   self->trust = cd_trust_store_new (trust_path);
   self->local_trust = cd_trust_store_new_read_only (trust_path);
-  library_dir = cd_document_store_get_default_directory ();
-  self->library = cd_document_store_new (library_dir, self->trust);
   cache_dir = cd_list_cache_get_default_directory ();
   self->list_cache = cd_list_cache_new (cache_dir);
   cd_certificate_list_set_placeholder_text (self->library_list,

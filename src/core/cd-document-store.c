@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "cd-document-store.h"
+#include "cd-id-number.h"
 #include "cd-json.h"
 #include "cd-signature.h"
 #include "cd-time.h"
@@ -273,9 +274,19 @@ cd_document_store_new (const char   *directory,
 }
 
 char *
-cd_document_store_get_default_directory (void)
+cd_document_store_get_default_directory (const char *id_number)
 {
-  return g_build_filename (g_get_user_data_dir (), "certdesk", "library", NULL);
+  g_autofree char *normalized = NULL;
+  g_autofree char *digest = NULL;
+
+  g_return_val_if_fail (id_number != NULL, NULL);
+
+  /* A holder's folder is named by a digest of the ID number: no name of one holder's
+   * folder leads to another's, and the ID number is not written out. */
+  normalized = cd_id_number_normalize (id_number);
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, normalized, -1);
+  digest[32] = '\0';
+  return g_build_filename (g_get_user_data_dir (), "certdesk", "library", digest, NULL);
 }
 
 GFile *

@@ -23,13 +23,15 @@ GQuark cd_document_store_error_quark (void);
 #define CD_TYPE_DOCUMENT_STORE (cd_document_store_get_type ())
 G_DECLARE_FINAL_TYPE (CdDocumentStore, cd_document_store, CD, DOCUMENT_STORE, GObject)
 
-/* The offline library: every downloaded annotated certificate with its metadata, one
- * per certificate number, in @directory (normally $XDG_DATA_HOME/certdesk/library).
+/* The offline library of one holder: every downloaded annotated certificate with its
+ * metadata, one per certificate number, in @directory (normally
+ * cd_document_store_get_default_directory () for the holder's ID number).
  * A new document replaces the older one only once it opens and its signature
  * validates against the service's pinned signer; until then the old copy is untouched. */
 CdDocumentStore *cd_document_store_new            (const char         *directory,
                                                    CdTrustStore       *trust);
-char            *cd_document_store_get_default_directory (void);
+/* $XDG_DATA_HOME/certdesk/library/DIGEST: each holder has a library of their own. */
+char            *cd_document_store_get_default_directory (const char *id_number);
 GFile           *cd_document_store_get_directory  (CdDocumentStore    *self);
 
 void             cd_document_store_add_async      (CdDocumentStore    *self,
