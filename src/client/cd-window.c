@@ -9,6 +9,7 @@
 #include "cd-certificate-list.h"
 #include "cd-document-store.h"
 #include "cd-document-view.h"
+#include "cd-id-number.h"
 #include "cd-list-cache.h"
 #include "cd-register-page.h"
 #include "cd-sign-in-page.h"
@@ -55,6 +56,7 @@ struct _CdWindow
   GFile                *document_file;     /* the document shown, for "Save a Copy" */
   char                 *document_name;     /* its suggested file name */
   CdCertificate        *queued_certificate; /* opened from the cached list before signing in */
+  CdHolder             *cached_holder;     /* whose cached list is shown, until signed in */
   gboolean              offline;           /* showing the library because the service is unreachable */
   gboolean              document_is_local; /* opened by the holder, not from the service */
   GPtrArray            *certificates;      /* (element-type CdCertificate) from the service */
@@ -308,6 +310,7 @@ forget_holder (CdWindow *self)
 {
   g_clear_object (&self->holder);
   g_clear_object (&self->notice);
+  g_clear_object (&self->cached_holder);
   g_clear_pointer (&self->kept_token, g_free);
   self->certificates_loaded = FALSE;
   g_clear_pointer (&self->certificates, g_ptr_array_unref);
@@ -452,6 +455,7 @@ show_cached_list (CdWindow *self)
 
   show_holder (self, holder);
   cd_certificate_list_set_certificates (self->certificate_list, certificates);
+  g_set_object (&self->cached_holder, holder);
   show_page (self, PAGE_CERTIFICATES);
   return TRUE;
 }
@@ -1361,6 +1365,19 @@ remembered_account_cb (GObject      *source_object,
       return;
     }
 
+  /* The list cached was another holder's: it goes before anyone sees more of it. */
+  if (self->cached_holder != NULL)
+    {
+      g_autofree char *masked = cd_id_number_mask (id_number);
+
+      if (g_strcmp0 (masked, cd_holder_get_id_number_masked (self->cached_holder)) != 0)
+        {
+          forget_cached_list (self);
+          forget_holder (self);
+          show_loading (self, _("Signing in…"), FALSE, NULL);
+        }
+    }
+
   cd_sign_in_page_set_id_number (self->sign_in_page, id_number);
   cd_keyring_lookup_token_async (self->keyring, get_service (self), id_number, self->cancellable,
                                  remembered_token_cb, self);
@@ -1647,6 +1664,7 @@ cd_window_dispose (GObject *object)
   g_clear_pointer (&self->library_entries, g_ptr_array_unref);
   g_clear_pointer (&self->certificates, g_ptr_array_unref);
   g_clear_object (&self->queued_certificate);
+  g_clear_object (&self->cached_holder);
   g_clear_object (&self->document_file);
   g_clear_object (&self->client);
   g_clear_object (&self->keyring);
