@@ -525,23 +525,21 @@ get_library (CdWindow *self)
   const char *id_number = self->client != NULL ? cd_client_get_id_number (self->client) : NULL;
   g_autofree char *directory = NULL;
 
-  if (id_number == NULL)
-    {
-      g_clear_object (&self->library);
-      return NULL;
-    }
-
-  directory = cd_document_store_get_default_directory (id_number);
+  if (id_number != NULL)
+    directory = cd_document_store_get_default_directory (id_number);
   if (self->library != NULL)
     {
       g_autofree char *current = g_file_get_path (cd_document_store_get_directory (self->library));
 
       if (g_strcmp0 (current, directory) == 0)
         return self->library;
-      g_clear_object (&self->library);
     }
 
-  self->library = cd_document_store_new (directory, self->trust);
+  /* Another holder's entries go at once, not when the new list is read. */
+  g_clear_object (&self->library);
+  show_library_entries (self, NULL);
+  if (directory != NULL)
+    self->library = cd_document_store_new (directory, self->trust);
   return self->library;
 }
 
@@ -599,10 +597,7 @@ load_library (CdWindow *self)
   CdDocumentStore *library = get_library (self);
 
   if (library == NULL)
-    {
-      show_library_entries (self, NULL);
-      return;
-    }
+    return;
 
   cd_document_store_list_async (library, self->lifetime_cancellable, library_listed_cb, self);
 }
