@@ -12,6 +12,7 @@
 #include "cd-id-number.h"
 #include "cd-list-cache.h"
 #include "cd-register-page.h"
+#include "cd-shortcuts-window.h"
 #include "cd-sign-in-page.h"
 #include "cd-time.h"
 
@@ -1708,6 +1709,8 @@ cd_window_class_init (CdWindowClass *klass)
   g_type_ensure (CD_TYPE_DOCUMENT_VIEW);
   g_type_ensure (CD_TYPE_REGISTER_PAGE);
   g_type_ensure (CD_TYPE_SIGN_IN_PAGE);
+  /* The class of ui/help-overlay.ui, which GtkApplication builds for this window. */
+  g_type_ensure (CD_TYPE_SHORTCUTS_WINDOW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/certdesk/CertDesk/ui/cd-window.ui");
