@@ -106,6 +106,8 @@ save_screenshot (gpointer    window,
   g_autofree char *test_part = g_path_get_basename (test_name != NULL && *test_name != '\0' ? test_name : "test");
 
   wait_for_frame (window);
+  /* Whatever changed size since that frame is laid out first: drawing needs it. */
+  gtk_container_check_resize (GTK_CONTAINER (window));
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gtk_widget_get_allocated_width (GTK_WIDGET (window)),
                                         gtk_widget_get_allocated_height (GTK_WIDGET (window)));
   cr = cairo_create (surface);
