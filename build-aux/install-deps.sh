@@ -9,9 +9,9 @@ packages="
   libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libpoppler-glib-dev
   libsqlite3-dev libcairo2-dev libpango1.0-dev libargon2-dev
   libgnutls28-dev libqrencode-dev gsettings-desktop-schemas glib-networking
-  fonts-arphic-uming fonts-wqy-microhei fonts-noto-cjk poppler-utils
+  fonts-arphic-uming fonts-wqy-microhei fonts-noto-cjk poppler-utils groff-base
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
-  desktop-file-utils appstream
+  desktop-file-utils appstream libxml2-utils librsvg2-bin
   nginx-light wrk curl imagemagick
 "
 
