@@ -34,6 +34,7 @@ struct _CdAnnotationPage
   GtkButton     *view_button;    /* (unowned) */
   GtkLabel      *reason_label;   /* (unowned) */
   GtkListBox    *history_list;   /* (unowned) */
+  GtkWidget     *history_empty_label; /* (unowned) */
 };
 
 G_DEFINE_TYPE (CdAnnotationPage, cd_annotation_page, GTK_TYPE_BIN)
@@ -218,6 +219,7 @@ update_state (CdAnnotationPage *self)
   gboolean viewable = latest != NULL &&
                       cd_annotation_get_state_at (latest, now) == CD_ANNOTATION_STATE_READY;
   g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (self->history_list));
+  gboolean has_history;
 
   gtk_label_set_text (self->state_label, state);
   gtk_widget_set_visible (GTK_WIDGET (self->state_spinner), pending);
@@ -258,6 +260,9 @@ update_state (CdAnnotationPage *self)
   for (guint i = 0; self->annotations != NULL && i < self->annotations->len; i++)
     gtk_container_add (GTK_CONTAINER (self->history_list),
                        history_row_new (g_ptr_array_index (self->annotations, i), now));
+  has_history = self->annotations != NULL && self->annotations->len > 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->history_list), has_history);
+  gtk_widget_set_visible (self->history_empty_label, !has_history);
 }
 
 static void
@@ -526,6 +531,7 @@ cd_annotation_page_class_init (CdAnnotationPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdAnnotationPage, view_button);
   gtk_widget_class_bind_template_child (widget_class, CdAnnotationPage, reason_label);
   gtk_widget_class_bind_template_child (widget_class, CdAnnotationPage, history_list);
+  gtk_widget_class_bind_template_child (widget_class, CdAnnotationPage, history_empty_label);
   gtk_widget_class_bind_template_callback (widget_class, apply_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, view_button_clicked_cb);
 }

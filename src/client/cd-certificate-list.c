@@ -94,6 +94,8 @@ cd_certificate_list_set_certificates (CdCertificateList *self,
       gtk_container_add (GTK_CONTAINER (self->list_box), cd_certificate_row_new (certificate));
       self->n_certificates++;
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->list_box), self->n_certificates > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->placeholder_label), self->n_certificates == 0);
 }
 
 guint
