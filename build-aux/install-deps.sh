@@ -11,7 +11,7 @@ packages="
   libgnutls28-dev libqrencode-dev gsettings-desktop-schemas glib-networking
   fonts-arphic-uming fonts-wqy-microhei fonts-noto-cjk poppler-utils
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
-  desktop-file-utils appstream
+  desktop-file-utils appstream flatpak-builder
   nginx-light wrk curl imagemagick
 "
 
