@@ -14,6 +14,7 @@
 #include "cd-register-page.h"
 #include "cd-sign-in-page.h"
 #include "cd-test-service.h"
+#include "cd-time.h"
 #include "cd-window.h"
 
 #include <glib/gi18n.h>
@@ -1211,7 +1212,15 @@ test_documents (Fixture       *fixture,
   g_action_group_activate_action (G_ACTION_GROUP (window), "save-copy", NULL);
   wait_for (file_chooser_is_shown, NULL, "the file chooser", window);
   chooser = find_file_chooser ();
-  copy_name = g_strdup_printf ("AQ2021110105000123-%s.pdf", end_date);
+  {
+    /* Named by the date on the certificate, in China Standard Time. */
+    CdCertificate *certificate = cd_annotation_page_get_certificate (window_child (window, "annotation_page"));
+    g_autoptr(GTimeZone) china = cd_time_get_china_zone ();
+    g_autofree char *china_date =
+      cd_time_format_date (cd_annotation_get_valid_until (cd_certificate_get_latest_annotation (certificate)), china);
+
+    copy_name = g_strdup_printf ("AQ2021110105000123-%s.pdf", china_date);
+  }
   {
     g_autofree char *offered = gtk_file_chooser_get_current_name (chooser);
 

@@ -245,15 +245,16 @@ cd_library_entry_is_valid_at (CdLibraryEntry *self,
 char *
 cd_library_entry_dup_suggested_name (CdLibraryEntry *self)
 {
-  g_autoptr(GTimeZone) local = NULL;
+  g_autoptr(GTimeZone) china = NULL;
   g_autofree char *until = NULL;
   const char *cert_no;
   GString *name;
 
   g_return_val_if_fail (CD_IS_LIBRARY_ENTRY (self), NULL);
 
-  local = g_time_zone_new_local ();
-  until = cd_time_format_date (cd_annotation_get_valid_until (self->annotation), local);
+  /* The date printed on the certificate, as the service names the file too. */
+  china = cd_time_get_china_zone ();
+  until = cd_time_format_date (cd_annotation_get_valid_until (self->annotation), china);
   /* The certificate number comes from the service: no path separators from it. */
   cert_no = cd_certificate_get_cert_no (self->certificate);
   name = g_string_new (NULL);

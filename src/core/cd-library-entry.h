@@ -30,7 +30,8 @@ gint64          cd_library_entry_get_downloaded_at  (CdLibraryEntry *self);
 /* Whether the annotation is still valid at @now (offline: by valid_until). */
 gboolean        cd_library_entry_is_valid_at        (CdLibraryEntry *self,
                                                      gint64          now);
-/* The file name to offer when saving a copy: CERT_NO-VALID_UNTIL.pdf (local date). */
+/* The file name to offer when saving a copy: CERT_NO-VALID_UNTIL.pdf, the date in China
+ * Standard Time as on the certificate and in the service's Content-Disposition. */
 char           *cd_library_entry_dup_suggested_name (CdLibraryEntry *self);
 
 G_END_DECLS
