@@ -326,6 +326,8 @@ cd_application_init (CdApplication *self)
   self->cancellable = g_cancellable_new ();
   self->keyring = cd_keyring_new ();
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  /* Translators: in "Usage: certdesk [OPTION…] [FILE.pdf]" */
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[FILE.pdf]"));
 }
 
 CdApplication *
