@@ -21,7 +21,8 @@
 #    The apps: `certdesk` (the list, from the keyring and the cache), `evince FILE.pdf`,
 #    and `certdesk FILE.pdf` (a certificate previewed) when the build supports it; when it
 #    does not (the process exits without a window), the memory of `certdesk` is reported
-#    in its place and labelled so.
+#    in its place and labelled so; and bench-empty-window, an empty libhandy window started
+#    as certdesk starts its own: the floor under both figures.
 # Prints every measurement, then medians and the ratios to Evince against the goals
 # (launch ≤ 0.5 ×, memory ≤ 0.8 ×).
 #
@@ -70,7 +71,7 @@ fi
 
 bench_init
 # Everything: the server, the CLI, the app, the compiled schema (data/) and catalogues (po/).
-bench_build "${1:-_build-bench}"
+bench_build "${1:-_build-bench}" bench/bench-empty-window
 build=$bench_build_dir
 bench_describe_machine
 echo "# $("$EVINCE" --version 2>/dev/null), $(Xvfb -version 2>&1 | grep -m1 'X.Org X Server' || echo Xvfb)"
@@ -193,12 +194,13 @@ echo
 echo "# exec → window mapped (ms), VmRSS and Pss after mapping + $SETTLE s; $ROUNDS rounds"
 round=1
 while [ "$round" -le "$ROUNDS" ]; do
-  if [ $((round % 2)) = 1 ]; then order="certdesk evince pdf"; else order="pdf evince certdesk"; fi
+  if [ $((round % 2)) = 1 ]; then order="certdesk evince pdf empty"; else order="empty pdf evince certdesk"; fi
   for app in $order; do
     case $app in
       certdesk) measure certdesk certdesk "$build/src/client/certdesk" ;;
       evince) measure evince evince "$EVINCE" "$PDF" ;;
       pdf) [ "$opens_files" = no ] || measure certdesk-pdf certdesk-pdf "$build/src/client/certdesk" "$PDF" ;;
+      empty) measure empty-window empty-window "$build/bench/bench-empty-window" ;;
     esac
   done
   round=$((round + 1))
@@ -239,3 +241,5 @@ awk -v lc="$launch_c" -v le="$launch_e" -v rc="$rss_c" -v re="$rss_e" -v pc="$ps
 if [ "$opens_files" = yes ]; then
   echo "        (certdesk FILE.pdf launch → mapped: $(median "$bench_tmp/certdesk-pdf" 1) ms)"
 fi
+echo "floor: an empty libhandy window (bench-empty-window): launch $(median "$bench_tmp/empty-window" 1) ms," \
+  "VmRSS $(median "$bench_tmp/empty-window" 2 | awk '{ printf "%.1f", $1 / 1024 }') MB
