@@ -9,6 +9,7 @@
 #include "cd-certificate-list.h"
 #include "cd-certificate-row.h"
 #include "cd-demo-service.h"
+#include "cd-document-page.h"
 #include "cd-document-store.h"
 #include "cd-document-view.h"
 #include "cd-register-page.h"
@@ -1074,10 +1075,17 @@ test_annotation_page (Fixture       *fixture,
   g_assert_cmpstr (visible_page (window), ==, "certificates");
 }
 
+static CdDocumentView *
+document_view (CdWindow *window)
+{
+  return CD_DOCUMENT_VIEW (gtk_widget_get_template_child (window_child (window, "document_page"),
+                                                          CD_TYPE_DOCUMENT_PAGE, "document_view"));
+}
+
 static gboolean
 signature_is_checked (gpointer window)
 {
-  CdDocumentView *view = window_child (window, "document_view");
+  CdDocumentView *view = document_view (window);
 
   return g_strcmp0 (visible_page (window), "document") == 0 &&
          cd_document_view_get_signature_info (view) != NULL && cd_document_view_get_page_ready (view);
@@ -1087,7 +1095,7 @@ static CdSignatureStatus
 wait_for_signature (CdWindow *window)
 {
   wait_for (signature_is_checked, window, "the document and its signature", window);
-  return cd_signature_info_get_status (cd_document_view_get_signature_info (window_child (window, "document_view")));
+  return cd_signature_info_get_status (cd_document_view_get_signature_info (document_view (window)));
 }
 
 static GtkFileChooser *

@@ -1,5 +1,6 @@
-/* The main window: signing in, the service notice and the certificate list. Every
- * network call runs with the window's cancellable; errors go to the banner. */
+/* The main window: signing in, the service notice, the certificate list and the
+ * library, and the navigation between them (the document screen is CdDocumentPage's).
+ * Every network call runs with the window's cancellable; errors go to the banner. */
 
 #include "config.h"
 
@@ -7,8 +8,8 @@
 
 #include "cd-annotation-page.h"
 #include "cd-certificate-list.h"
+#include "cd-document-page.h"
 #include "cd-document-store.h"
-#include "cd-document-view.h"
 #include "cd-id-number.h"
 #include "cd-list-cache.h"
 #include "cd-register-page.h"
@@ -47,19 +48,14 @@ struct _CdWindow
   gboolean              certificates_loaded;
   GSettings            *settings;
   CdTrustStore         *trust;
-  CdTrustStore         *local_trust;       /* the same pins, read-only */
   CdDocumentStore      *library;           /* the signed-in holder's; see get_library () */
   CdListCache          *list_cache;
   GPtrArray            *library_entries;   /* (element-type CdLibraryEntry) */
   GHashTable           *reminded;          /* annotation IDs reminded of in this run */
   GPtrArray            *history;           /* pages "Back" returns to, last on top */
-  GCancellable         *document_cancellable;
-  GFile                *document_file;     /* the document shown, for "Save a Copy" */
-  char                 *document_name;     /* its suggested file name */
   CdCertificate        *queued_certificate; /* opened from the cached list before signing in */
   CdHolder             *cached_holder;     /* whose cached list is shown, until signed in */
   gboolean              offline;           /* showing the library because the service is unreachable */
-  gboolean              document_is_local; /* opened by the holder, not from the service */
   GPtrArray            *certificates;      /* (element-type CdCertificate) from the service */
   int                   width;             /* the size to restore next time */
   int                   height;
@@ -87,7 +83,7 @@ struct _CdWindow
   GtkWidget            *save_button;         /* (unowned) */
   GtkWidget            *banner_retry_button; /* (unowned) */
   CdCertificateList    *library_list;        /* (unowned) */
-  CdDocumentView       *document_view;       /* (unowned) */
+  CdDocumentPage       *document_page;       /* (unowned) */
 };
 
 G_DEFINE_TYPE (CdWindow, cd_window, HDY_TYPE_APPLICATION_WINDOW)
@@ -198,7 +194,8 @@ update_header (CdWindow *self)
   gtk_widget_set_visible (self->refresh_button, g_strcmp0 (name, PAGE_CERTIFICATES) == 0);
   gtk_widget_set_visible (self->back_button, self->history->len > 0);
   gtk_widget_set_visible (self->save_button, document);
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (save_copy), document && self->document_file != NULL);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (save_copy),
+                               document && cd_document_page_get_can_save (self->document_page));
 }
 
 static void
@@ -215,7 +212,7 @@ set_page (CdWindow   *self,
   else if (g_str_equal (name, PAGE_NOTICE))
     gtk_widget_grab_focus (GTK_WIDGET (self->accept_button));
   else if (g_str_equal (name, PAGE_DOCUMENT))
-    gtk_widget_child_focus (GTK_WIDGET (self->document_view), GTK_DIR_TAB_FORWARD);
+    gtk_widget_child_focus (GTK_WIDGET (self->document_page), GTK_DIR_TAB_FORWARD);
 }
 
 /* A page of its own (sign-in, the list…): there is nothing to go back to. */
@@ -226,7 +223,7 @@ show_page (CdWindow   *self,
   g_ptr_array_set_size (self->history, 0);
 
   /* A PDF the holder opened stays in front while the app signs in behind it. */
-  if (self->document_is_local &&
+  if (cd_document_page_is_local (self->document_page) &&
       g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), PAGE_DOCUMENT) == 0)
     {
       g_ptr_array_add (self->history, g_strdup (name));
@@ -619,83 +616,10 @@ go_offline (CdWindow     *self,
   gtk_widget_set_visible (self->banner_retry_button, TRUE);
 }
 
-static void
-document_loaded_cb (GObject      *source_object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (cd_document_view_load_finish (CD_DOCUMENT_VIEW (source_object), result, &error))
-    return;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  /* The view shows what is wrong with the file itself; the rest goes to the banner. */
-  if (error->domain != CD_DOCUMENT_VIEW_ERROR)
-    show_banner (CD_WINDOW (user_data), GTK_MESSAGE_ERROR, error->message);
-}
-
-static void
-restart_document (CdWindow *self)
-{
-  g_cancellable_cancel (self->document_cancellable);
-  g_clear_object (&self->document_cancellable);
-  self->document_cancellable = g_cancellable_new ();
-  g_clear_object (&self->document_file);
-  g_clear_pointer (&self->document_name, g_free);
-  self->document_is_local = FALSE;
-}
-
-/* Previews @file with its signature checked against the signer of @service_url; @trust
- * pins a first signer only for documents that came from the service. */
-static void
-show_document (CdWindow     *self,
-               GFile        *file,
-               const char   *suggested_name,
-               CdTrustStore *trust,
-               const char   *service_url)
-{
-  g_set_object (&self->document_file, file);
-  g_free (self->document_name);
-  self->document_name = suggested_name != NULL ? g_strdup (suggested_name) : g_file_get_basename (file);
-  push_page (self, PAGE_DOCUMENT);
-  cd_document_view_load_async (self->document_view, file, trust, service_url, self->document_cancellable,
-                               document_loaded_cb, self);
-}
-
-static void
-show_library_entry (CdWindow       *self,
-                    CdLibraryEntry *entry)
-{
-  g_autofree char *name = cd_library_entry_dup_suggested_name (entry);
-
-  restart_document (self);
-  show_document (self, cd_library_entry_get_file (entry), name, self->trust,
-                 cd_library_entry_get_service_url (entry));
-}
-
-typedef struct
-{
-  CdWindow      *window;
-  CdCertificate *certificate;
-  CdAnnotation  *annotation;
-} FetchData;
-
-static void
-fetch_data_free (FetchData *data)
-{
-  g_clear_object (&data->certificate);
-  g_clear_object (&data->annotation);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FetchData, fetch_data_free)
-
 /* A document that could not be fetched: back where the holder asked for it. */
 static void
-fetch_failed (CdWindow     *self,
-              const GError *error)
+document_page_failed_cb (CdWindow     *self,
+                         const GError *error)
 {
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), PAGE_DOCUMENT) == 0)
     go_back (self);
@@ -703,59 +627,41 @@ fetch_failed (CdWindow     *self,
 }
 
 static void
-document_stored_cb (GObject      *source_object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+document_page_error_cb (CdWindow     *self,
+                        const GError *error)
 {
-  g_autoptr(FetchData) data = user_data;
-  g_autoptr(CdLibraryEntry) entry = NULL;
-  g_autoptr(GError) error = NULL;
-  CdWindow *self;
-
-  entry = cd_document_store_add_finish (CD_DOCUMENT_STORE (source_object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self = data->window;
-  if (entry == NULL)
-    {
-      fetch_failed (self, error);
-      return;
-    }
-
-  load_library (self);
-  show_library_entry (self, entry);
+  show_banner (self, GTK_MESSAGE_ERROR, error->message);
 }
 
 static void
-document_downloaded_cb (GObject      *source_object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
+document_page_started_cb (CdWindow *self)
 {
-  g_autoptr(FetchData) data = user_data;
-  g_autoptr(GBytes) document = NULL;
-  g_autoptr(GError) error = NULL;
-  CdCertificate *certificate;
-  CdAnnotation *annotation;
-  CdWindow *self;
+  push_page (self, PAGE_DOCUMENT);
+}
 
-  document = cd_client_download_document_finish (CD_CLIENT (source_object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self = data->window;
-  if (document == NULL)
-    {
-      fetch_failed (self, error);
-      return;
-    }
-
+static void
+document_page_downloaded_cb (CdWindow *self)
+{
   keep_token (self);
-  /* The library keeps it only once it opens and its signature validates. */
-  certificate = data->certificate;
-  annotation = data->annotation;
-  cd_document_store_add_async (get_library (self), certificate, annotation, document, get_service (self),
-                               self->document_cancellable, document_stored_cb, g_steal_pointer (&data));
+}
+
+static void
+document_page_stored_cb (CdWindow       *self,
+                         CdLibraryEntry *entry)
+{
+  load_library (self);
+}
+
+static void
+document_page_saved_cb (CdWindow *self,
+                        GFile    *destination)
+{
+  g_autofree char *name = g_file_get_parse_name (destination);
+  g_autofree char *message = NULL;
+
+  /* Translators: %s is where the copy was saved, a path. */
+  message = g_strdup_printf (_("Saved a copy as %s."), name);
+  show_banner (self, GTK_MESSAGE_INFO, message);
 }
 
 static void
@@ -764,7 +670,6 @@ annotation_page_view_annotation_cb (CdWindow      *self,
                                     CdAnnotation  *annotation)
 {
   CdLibraryEntry *entry = find_library_entry (self, cd_certificate_get_cert_no (certificate));
-  FetchData *data;
 
   if (self->client == NULL)
     return;
@@ -774,19 +679,12 @@ annotation_page_view_annotation_cb (CdWindow      *self,
       g_strcmp0 (cd_annotation_get_id (cd_library_entry_get_annotation (entry)), cd_annotation_get_id (annotation)) == 0 &&
       g_file_query_exists (cd_library_entry_get_file (entry), NULL))
     {
-      show_library_entry (self, entry);
+      cd_document_page_show_entry (self->document_page, entry);
       return;
     }
 
-  restart_document (self);
-  push_page (self, PAGE_DOCUMENT);
-  cd_document_view_show_progress (self->document_view, _("Downloading the annotated certificate…"));
-  data = g_new0 (FetchData, 1);
-  data->window = self;
-  data->certificate = g_object_ref (certificate);
-  data->annotation = g_object_ref (annotation);
-  cd_client_download_document_async (self->client, cd_annotation_get_id (annotation), self->document_cancellable,
-                                     document_downloaded_cb, data);
+  cd_document_page_fetch (self->document_page, self->client, get_library (self), get_service (self),
+                          certificate, annotation);
 }
 
 static void
@@ -818,87 +716,10 @@ library_list_certificate_activated_cb (CdWindow      *self,
         }
     }
 
-  show_library_entry (self, entry);
+  cd_document_page_show_entry (self->document_page, entry);
   if (lapsed)
     show_banner (self, GTK_MESSAGE_WARNING,
                  _("This annotation has lapsed: the document is shown for reference. Apply for a new annotation when the service can be reached."));
-}
-
-static void
-copy_saved_cb (GObject      *source_object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  CdWindow *self;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *message = NULL;
-  GFile *destination = g_task_get_task_data (G_TASK (result));
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self = CD_WINDOW (user_data);
-  if (error != NULL)
-    {
-      show_banner (self, GTK_MESSAGE_ERROR, error->message);
-      return;
-    }
-
-  name = g_file_get_parse_name (destination);
-  /* Translators: %s is where the copy was saved, a path. */
-  message = g_strdup_printf (_("Saved a copy as %s."), name);
-  show_banner (self, GTK_MESSAGE_INFO, message);
-}
-
-static void
-copy_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  GFile *source = source_object;
-  GFile *destination = task_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_file_copy (source, destination, G_FILE_COPY_OVERWRITE, cancellable, NULL, NULL, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-save_chooser_response_cb (GtkNativeDialog *chooser,
-                          int              response_id,
-                          gpointer         user_data)
-{
-  CdWindow *self = CD_WINDOW (user_data);
-  g_autoptr(GFile) destination = NULL;
-  g_autoptr(GTask) task = NULL;
-
-  if (response_id == GTK_RESPONSE_ACCEPT && self->document_file != NULL)
-    {
-      destination = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      task = g_task_new (self->document_file, self->lifetime_cancellable, copy_saved_cb, self);
-      g_task_set_source_tag (task, save_chooser_response_cb);
-      g_task_set_task_data (task, g_object_ref (destination), g_object_unref);
-      g_task_run_in_thread (task, copy_thread);
-    }
-
-  g_object_unref (chooser);
-}
-
-static GtkFileFilter *
-pdf_filter_new (void)
-{
-  GtkFileFilter *filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, _("PDF documents"));
-  gtk_file_filter_add_mime_type (filter, "application/pdf");
-  gtk_file_filter_add_pattern (filter, "*.pdf");
-  gtk_file_filter_add_pattern (filter, "*.PDF");
-  return filter;
 }
 
 static void
@@ -906,20 +727,7 @@ save_copy_activated_cb (GSimpleAction *action,
                         GVariant      *parameter,
                         gpointer       user_data)
 {
-  CdWindow *self = CD_WINDOW (user_data);
-  GtkFileChooserNative *chooser;
-
-  if (self->document_file == NULL)
-    return;
-
-  /* Through the file chooser portal under Flatpak; released in the response. */
-  chooser = gtk_file_chooser_native_new (_("Save a Copy"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_do_overwrite_confirmation (GTK_FILE_CHOOSER (chooser), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), self->document_name);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), pdf_filter_new ());
-  g_signal_connect (chooser, "response", G_CALLBACK (save_chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  cd_document_page_save_copy (CD_WINDOW (user_data)->document_page);
 }
 
 static void
@@ -949,7 +757,7 @@ open_activated_cb (GSimpleAction *action,
 
   chooser = gtk_file_chooser_native_new (_("Open a PDF"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
                                          _("_Open"), _("_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), pdf_filter_new ());
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), cd_document_page_new_pdf_filter ());
   g_signal_connect (chooser, "response", G_CALLBACK (open_chooser_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
@@ -1477,7 +1285,7 @@ go_back (CdWindow *self)
 
   /* A document still downloading or opening is not wanted any more. */
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), PAGE_DOCUMENT) == 0)
-    g_cancellable_cancel (self->document_cancellable);
+    cd_document_page_cancel (self->document_page);
   previous = g_ptr_array_steal_index (self->history, self->history->len - 1);
   set_page (self, previous);
 }
@@ -1647,21 +1455,16 @@ cd_window_dispose (GObject *object)
   if (self->lifetime_cancellable != NULL)
     g_cancellable_cancel (self->lifetime_cancellable);
   g_clear_object (&self->lifetime_cancellable);
-  if (self->document_cancellable != NULL)
-    g_cancellable_cancel (self->document_cancellable);
-  g_clear_object (&self->document_cancellable);
   wipe_password (&self->pending_password);
   g_clear_object (&self->holder);
   g_clear_object (&self->notice);
   g_clear_object (&self->trust);
-  g_clear_object (&self->local_trust);
   g_clear_object (&self->library);
   g_clear_object (&self->list_cache);
   g_clear_pointer (&self->library_entries, g_ptr_array_unref);
   g_clear_pointer (&self->certificates, g_ptr_array_unref);
   g_clear_object (&self->queued_certificate);
   g_clear_object (&self->cached_holder);
-  g_clear_object (&self->document_file);
   g_clear_object (&self->client);
   g_clear_object (&self->keyring);
 
@@ -1674,7 +1477,6 @@ cd_window_finalize (GObject *object)
   CdWindow *self = CD_WINDOW (object);
 
   g_free (self->kept_token);
-  g_free (self->document_name);
   g_ptr_array_unref (self->history);
   g_hash_table_unref (self->reminded);
 
@@ -1706,7 +1508,7 @@ cd_window_class_init (CdWindowClass *klass)
 
   g_type_ensure (CD_TYPE_ANNOTATION_PAGE);
   g_type_ensure (CD_TYPE_CERTIFICATE_LIST);
-  g_type_ensure (CD_TYPE_DOCUMENT_VIEW);
+  g_type_ensure (CD_TYPE_DOCUMENT_PAGE);
   g_type_ensure (CD_TYPE_REGISTER_PAGE);
   g_type_ensure (CD_TYPE_SIGN_IN_PAGE);
   /* The class of ui/help-overlay.ui, which GtkApplication builds for this window. */
@@ -1735,7 +1537,7 @@ cd_window_class_init (CdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdWindow, save_button);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, banner_retry_button);
   gtk_widget_class_bind_template_child (widget_class, CdWindow, library_list);
-  gtk_widget_class_bind_template_child (widget_class, CdWindow, document_view);
+  gtk_widget_class_bind_template_child (widget_class, CdWindow, document_page);
   gtk_widget_class_bind_template_callback (widget_class, sign_in_page_sign_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, sign_in_page_register_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, register_page_register_cb);
@@ -1748,6 +1550,13 @@ cd_window_class_init (CdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, annotation_page_view_annotation_cb);
   gtk_widget_class_bind_template_callback (widget_class, certificate_list_certificate_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, annotation_page_error_cb);
+  gtk_widget_class_bind_template_callback (widget_class, document_page_started_cb);
+  gtk_widget_class_bind_template_callback (widget_class, document_page_downloaded_cb);
+  gtk_widget_class_bind_template_callback (widget_class, document_page_stored_cb);
+  gtk_widget_class_bind_template_callback (widget_class, document_page_failed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, document_page_error_cb);
+  gtk_widget_class_bind_template_callback (widget_class, document_page_saved_cb);
+  gtk_widget_class_bind_template_callback (widget_class, update_header);
   gtk_widget_class_bind_template_callback (widget_class, key_press_event_cb);
 }
 
@@ -1777,10 +1586,9 @@ cd_window_init (CdWindow *self)
   self->reminded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
   self->lifetime_cancellable = g_cancellable_new ();
-  self->document_cancellable = g_cancellable_new ();
   trust_path = g_build_filename (g_get_user_data_dir (), "certdesk", "trusted-signers.ini", NULL);
   self->trust = cd_trust_store_new (trust_path);
-  self->local_trust = cd_trust_store_new_read_only (trust_path);
+  cd_document_page_set_trust_store (self->document_page, self->trust);
   cache_dir = cd_list_cache_get_default_directory ();
   self->list_cache = cd_list_cache_new (cache_dir);
   cd_certificate_list_set_placeholder_text (self->library_list,
@@ -1929,7 +1737,5 @@ cd_window_open_file (CdWindow *self,
   /* Its signer counts as trusted only when it is the one pinned for this service. */
   service_url = self->client != NULL ? get_service (self) : NULL;
   hide_banner (self);
-  restart_document (self);
-  self->document_is_local = TRUE;
-  show_document (self, file, NULL, self->local_trust, service_url);
+  cd_document_page_open_file (self->document_page, file, service_url);
 }
