@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "cd-annotation-page.h"
+#include "cd-spinner.h"
 
 #include "cd-apply-dialog.h"
 #include "cd-certificate-row.h"
@@ -27,7 +28,7 @@ struct _CdAnnotationPage
   /* Template widgets */
   GtkLabel      *title_label;    /* (unowned) */
   GtkGrid       *details_grid;   /* (unowned) */
-  GtkSpinner    *state_spinner;  /* (unowned) */
+  CdSpinner    *state_spinner;  /* (unowned) */
   GtkLabel      *state_label;    /* (unowned) */
   GtkLabel      *quota_label;    /* (unowned) */
   GtkButton     *apply_button;   /* (unowned) */
@@ -224,9 +225,9 @@ update_state (CdAnnotationPage *self)
   gtk_label_set_text (self->state_label, state);
   gtk_widget_set_visible (GTK_WIDGET (self->state_spinner), pending);
   if (pending)
-    gtk_spinner_start (self->state_spinner);
+    cd_spinner_start (self->state_spinner);
   else
-    gtk_spinner_stop (self->state_spinner);
+    cd_spinner_stop (self->state_spinner);
 
   if (self->quota != NULL)
     quota = cd_annotation_page_quota_label (self->quota);
@@ -520,6 +521,7 @@ cd_annotation_page_class_init (CdAnnotationPageClass *klass)
     g_signal_new ("view-annotation", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, CD_TYPE_CERTIFICATE, CD_TYPE_ANNOTATION);
 
+  g_type_ensure (CD_TYPE_SPINNER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/certdesk/CertDesk/ui/cd-annotation-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CdAnnotationPage, title_label);

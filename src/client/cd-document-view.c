@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "cd-document-view.h"
+#include "cd-spinner.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -803,6 +804,7 @@ cd_document_view_class_init (CdDocumentViewClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (CD_TYPE_SPINNER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/certdesk/CertDesk/ui/cd-document-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CdDocumentView, stack);

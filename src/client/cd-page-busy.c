@@ -9,7 +9,7 @@
  * @form and @link insensitive; a NULL @message hides the status and gives them back. */
 void
 cd_page_busy_set (GtkWidget  *status_box,
-                  GtkSpinner *spinner,
+                  CdSpinner *spinner,
                   GtkLabel   *status_label,
                   GtkWidget  *form,
                   GtkWidget  *link,
@@ -18,7 +18,7 @@ cd_page_busy_set (GtkWidget  *status_box,
   gboolean busy = message != NULL;
 
   g_return_if_fail (GTK_IS_WIDGET (status_box));
-  g_return_if_fail (GTK_IS_SPINNER (spinner));
+  g_return_if_fail (CD_IS_SPINNER (spinner));
   g_return_if_fail (GTK_IS_LABEL (status_label));
   g_return_if_fail (GTK_IS_WIDGET (form));
   g_return_if_fail (GTK_IS_WIDGET (link));
@@ -26,9 +26,9 @@ cd_page_busy_set (GtkWidget  *status_box,
   gtk_label_set_text (status_label, busy ? message : "");
   gtk_widget_set_visible (status_box, busy);
   if (busy)
-    gtk_spinner_start (spinner);
+    cd_spinner_start (spinner);
   else
-    gtk_spinner_stop (spinner);
+    cd_spinner_stop (spinner);
   gtk_widget_set_sensitive (form, !busy);
   gtk_widget_set_sensitive (link, !busy);
 }

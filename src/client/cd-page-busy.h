@@ -2,10 +2,12 @@
 
 #include <gtk/gtk.h>
 
+#include "cd-spinner.h"
+
 G_BEGIN_DECLS
 
 void  cd_page_busy_set (GtkWidget  *status_box,
-                        GtkSpinner *spinner,
+                        CdSpinner *spinner,
                         GtkLabel   *status_label,
                         GtkWidget  *form,
                         GtkWidget  *link,

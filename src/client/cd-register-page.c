@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "cd-register-page.h"
+#include "cd-spinner.h"
 
 #include "cd-client-error.h"
 #include "cd-id-entry-check.h"
@@ -53,7 +54,7 @@ struct _CdRegisterPage
   GtkButton       *register_button;         /* (unowned) */
   GtkWidget       *form;                    /* (unowned) */
   GtkWidget       *status_box;              /* (unowned) */
-  GtkSpinner      *spinner;                 /* (unowned) */
+  CdSpinner      *spinner;                 /* (unowned) */
   GtkLabel        *status_label;            /* (unowned) */
   GtkWidget       *sign_in_link;            /* (unowned) */
 };
@@ -441,6 +442,7 @@ cd_register_page_class_init (CdRegisterPageClass *klass)
     g_signal_new ("sign-in-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
+  g_type_ensure (CD_TYPE_SPINNER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/certdesk/CertDesk/ui/cd-register-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CdRegisterPage, id_type_combo);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cd-sign-in-page.h"
+#include "cd-spinner.h"
 
 #include "cd-id-entry-check.h"
 #include "cd-page-busy.h"
@@ -22,7 +23,7 @@ struct _CdSignInPage
   GtkButton       *sign_in_button;    /* (unowned) */
   GtkWidget       *form;              /* (unowned) */
   GtkWidget       *status_box;        /* (unowned) */
-  GtkSpinner      *spinner;           /* (unowned) */
+  CdSpinner      *spinner;           /* (unowned) */
   GtkLabel        *status_label;      /* (unowned) */
   GtkWidget       *register_link;     /* (unowned) */
 };
@@ -145,6 +146,7 @@ cd_sign_in_page_class_init (CdSignInPageClass *klass)
     g_signal_new ("register-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
+  g_type_ensure (CD_TYPE_SPINNER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/certdesk/CertDesk/ui/cd-sign-in-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CdSignInPage, id_entry);

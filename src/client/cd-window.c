@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "cd-window.h"
+#include "cd-spinner.h"
 
 #include "cd-annotation-page.h"
 #include "cd-certificate-list.h"
@@ -71,7 +72,7 @@ struct _CdWindow
   GtkWidget            *back_button;         /* (unowned) */
   CdSignInPage         *sign_in_page;        /* (unowned) */
   CdRegisterPage       *register_page;       /* (unowned) */
-  GtkSpinner           *loading_spinner;     /* (unowned) */
+  CdSpinner           *loading_spinner;     /* (unowned) */
   GtkLabel             *loading_label;       /* (unowned) */
   GtkButton            *retry_button;        /* (unowned) */
   GtkLabel             *notice_title_label;  /* (unowned) */
@@ -288,9 +289,9 @@ show_loading (CdWindow   *self,
   gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), !failed);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), failed && retry != NULL);
   if (failed)
-    gtk_spinner_stop (self->loading_spinner);
+    cd_spinner_stop (self->loading_spinner);
   else
-    gtk_spinner_start (self->loading_spinner);
+    cd_spinner_start (self->loading_spinner);
   show_page (self, PAGE_LOADING);
   if (failed && retry != NULL)
     gtk_widget_grab_focus (GTK_WIDGET (self->retry_button));
@@ -1514,6 +1515,7 @@ cd_window_class_init (CdWindowClass *klass)
   /* The class of ui/help-overlay.ui, which GtkApplication builds for this window. */
   g_type_ensure (CD_TYPE_SHORTCUTS_WINDOW);
 
+  g_type_ensure (CD_TYPE_SPINNER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/certdesk/CertDesk/ui/cd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CdWindow, header_bar);
