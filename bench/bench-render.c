@@ -34,10 +34,8 @@
 
 #include "config.h"
 
-#include "cd-certificate-document.h"
 #include "cd-document-view.h"
-#include "cd-pdf-signer.h"
-#include "cd-signing-identity.h"
+#include "cd-test-certificate.h"
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
@@ -47,8 +45,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define VERIFY_URL   "https://zs.example.gov.cn/v/8f3a2c41"
-#define READY_AT     G_GINT64_CONSTANT (1795579200)
 #define WAIT_SECONDS 30
 
 typedef struct
@@ -149,67 +145,6 @@ static gboolean
 load_done (gpointer data)
 {
   return ((LoadResult *) data)->done;
-}
-
-static void
-remove_key_dir (const char *directory)
-{
-  g_autofree char *key = g_build_filename (directory, "signing-key.pem", NULL);
-  g_autofree char *cert = g_build_filename (directory, "signing-cert.pem", NULL);
-
-  g_unlink (key);
-  g_unlink (cert);
-  g_rmdir (directory);
-}
-
-/* The certificate of tests/test-document-view.c, rendered and signed as the service does. */
-static GBytes *
-make_signed_pdf (GError **error)
-{
-  g_autoptr(CdCertificateRecord) certificate = g_new0 (CdCertificateRecord, 1);
-  g_autoptr(CdAnnotationRecord) annotation = g_new0 (CdAnnotationRecord, 1);
-  g_autoptr(CdSigningIdentity) identity = NULL;
-  g_autoptr(GBytes) unsigned_pdf = NULL;
-  g_autofree char *key_dir = NULL;
-
-  certificate->id = g_strdup ("c-0001");
-  certificate->cert_no = g_strdup ("0620223201000123");
-  certificate->qualification = g_strdup ("注册安全工程师");
-  certificate->specialty = g_strdup ("化工安全");
-  certificate->level = g_strdup ("中级");
-  certificate->holder_name = g_strdup ("李四");
-  certificate->gender = g_strdup ("女");
-  certificate->id_type = CD_ID_TYPE_RESIDENT_ID;
-  certificate->id_number = g_strdup ("11010519491231002X");
-  certificate->management_no = g_strdup ("AQ2022110100345");
-  certificate->issued_on = g_strdup ("2022-06-30");
-  certificate->issuer = g_strdup ("中华人民共和国人力资源和社会保障部");
-  certificate->status = CD_CERTIFICATE_STATUS_VALID;
-
-  annotation->id = g_strdup ("a-0001");
-  annotation->annotation_no = g_strdup ("JZ20261125000042");
-  annotation->certificate_id = g_strdup ("c-0001");
-  annotation->scenario = CD_SCENARIO_SELF_USE;
-  annotation->validity_days = 30;
-  annotation->state = CD_ANNOTATION_STATE_READY;
-  annotation->requested_at = READY_AT - 5;
-  annotation->ready_at = READY_AT;
-  annotation->valid_from = READY_AT;
-  annotation->valid_until = READY_AT + 30 * 24 * 60 * 60;
-  annotation->verification_code = g_strdup ("K7Q3-9XMD");
-
-  key_dir = g_dir_make_tmp ("bench-render-XXXXXX", error);
-  if (key_dir == NULL)
-    return NULL;
-  identity = cd_signing_identity_load_or_create (key_dir, error);
-  remove_key_dir (key_dir);
-  if (identity == NULL)
-    return NULL;
-
-  unsigned_pdf = cd_certificate_document_render (certificate, annotation, VERIFY_URL, error);
-  if (unsigned_pdf == NULL)
-    return NULL;
-  return cd_pdf_sign (unsigned_pdf, identity, READY_AT, "annotated certificate", error);
 }
 
 /* What the view's render thread draws, minus the thread and (unless @background) the white
@@ -370,7 +305,8 @@ main (int    argc,
     {
       int fd;
 
-      pdf = make_signed_pdf (&error);
+      /* The certificate of the tests, rendered and signed as the service does. */
+      pdf = cd_test_certificate_signed_pdf (CD_TEST_READY_AT, &error);
       if (pdf == NULL)
         {
           g_printerr ("bench-render: cannot make the certificate: %s\n", error->message);

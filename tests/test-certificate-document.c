@@ -6,54 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "cd-certificate-document.h"
-
-#define FULL_ID_NUMBER "11010519491231002X"
-#define VERIFY_URL     "https://zs.example.gov.cn/v/8f3a2c41"
-
-/* 2026-11-25 04:00 UTC, which is 12:00 in Beijing. */
-#define READY_AT       G_GINT64_CONSTANT (1795579200)
-
-static CdCertificateRecord *
-make_certificate (const char *holder_name)
-{
-  CdCertificateRecord *certificate = g_new0 (CdCertificateRecord, 1);
-
-  certificate->id = g_strdup ("c-0001");
-  certificate->cert_no = g_strdup ("0620223201000123");
-  certificate->qualification = g_strdup ("注册安全工程师");
-  certificate->specialty = g_strdup ("化工安全");
-  certificate->level = g_strdup ("中级");
-  certificate->holder_name = g_strdup (holder_name);
-  certificate->gender = g_strdup ("女");
-  certificate->id_type = CD_ID_TYPE_RESIDENT_ID;
-  certificate->id_number = g_strdup (FULL_ID_NUMBER);
-  certificate->management_no = g_strdup ("AQ2022110100345");
-  certificate->issued_on = g_strdup ("2022-06-30");
-  certificate->issuer = g_strdup ("中华人民共和国人力资源和社会保障部");
-  certificate->status = CD_CERTIFICATE_STATUS_VALID;
-
-  return certificate;
-}
-
-static CdAnnotationRecord *
-make_annotation (void)
-{
-  CdAnnotationRecord *annotation = g_new0 (CdAnnotationRecord, 1);
-
-  annotation->id = g_strdup ("a-0001");
-  annotation->annotation_no = g_strdup ("JZ20261125000042");
-  annotation->certificate_id = g_strdup ("c-0001");
-  annotation->scenario = CD_SCENARIO_SELF_USE;
-  annotation->validity_days = 30;
-  annotation->state = CD_ANNOTATION_STATE_READY;
-  annotation->requested_at = READY_AT - 5;
-  annotation->ready_at = READY_AT;
-  annotation->valid_from = READY_AT;
-  annotation->valid_until = READY_AT + 30 * 24 * 60 * 60;
-  annotation->verification_code = g_strdup ("K7Q3-9XMD");
-
-  return annotation;
-}
+#include "cd-test-certificate.h"
 
 static GBytes *
 render (const CdCertificateRecord *certificate,
@@ -62,7 +15,7 @@ render (const CdCertificateRecord *certificate,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) pdf = NULL;
 
-  pdf = cd_certificate_document_render (certificate, annotation, VERIFY_URL, &error);
+  pdf = cd_certificate_document_render (certificate, annotation, CD_TEST_VERIFY_URL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (pdf);
 
@@ -164,8 +117,8 @@ get_info_field (const char *info,
 static void
 test_pdf_header (void)
 {
-  g_autoptr(CdCertificateRecord) certificate = make_certificate ("张晓雯");
-  g_autoptr(CdAnnotationRecord) annotation = make_annotation ();
+  g_autoptr(CdCertificateRecord) certificate = cd_test_certificate_new ("张晓雯");
+  g_autoptr(CdAnnotationRecord) annotation = cd_test_annotation_new ();
   g_autoptr(GBytes) pdf = render (certificate, annotation);
 
   g_assert_true (has_prefix (pdf, "%PDF-"));
@@ -176,10 +129,10 @@ test_pdf_header (void)
 static void
 test_text (void)
 {
-  g_autoptr(CdCertificateRecord) certificate = make_certificate ("张晓雯");
-  g_autoptr(CdAnnotationRecord) annotation = make_annotation ();
+  g_autoptr(CdCertificateRecord) certificate = cd_test_certificate_new ("张晓雯");
+  g_autoptr(CdAnnotationRecord) annotation = cd_test_annotation_new ();
   g_autoptr(GBytes) pdf = render (certificate, annotation);
-  g_autofree char *masked = cd_id_number_mask (FULL_ID_NUMBER);
+  g_autofree char *masked = cd_id_number_mask (CD_TEST_CERTIFICATE_ID_NUMBER);
   g_autofree char *text = run_poppler_tool ("pdftotext", pdf);
 
   if (text == NULL)
@@ -197,7 +150,7 @@ test_text (void)
   g_assert_nonnull (strstr (text, "2022年06月30日"));
   g_assert_nonnull (strstr (text, "有效"));
   g_assert_nonnull (strstr (text, masked));
-  g_assert_null (strstr (text, FULL_ID_NUMBER));
+  g_assert_null (strstr (text, CD_TEST_CERTIFICATE_ID_NUMBER));
   g_assert_null (strstr (text, "19491231"));
 
   /* The run has TZ=UTC: these are Beijing times only if the zone was applied. */
@@ -207,8 +160,8 @@ test_text (void)
 static void
 test_optional_fields (void)
 {
-  g_autoptr(CdCertificateRecord) certificate = make_certificate ("李建国");
-  g_autoptr(CdAnnotationRecord) annotation = make_annotation ();
+  g_autoptr(CdCertificateRecord) certificate = cd_test_certificate_new ("李建国");
+  g_autoptr(CdAnnotationRecord) annotation = cd_test_annotation_new ();
   g_autoptr(GBytes) pdf = NULL;
   g_autofree char *text = NULL;
 
@@ -234,8 +187,8 @@ test_optional_fields (void)
 static void
 test_long_fields (void)
 {
-  g_autoptr(CdCertificateRecord) certificate = make_certificate ("阿卜杜热合曼·买买提艾力");
-  g_autoptr(CdAnnotationRecord) annotation = make_annotation ();
+  g_autoptr(CdCertificateRecord) certificate = cd_test_certificate_new ("阿卜杜热合曼·买买提艾力");
+  g_autoptr(CdAnnotationRecord) annotation = cd_test_annotation_new ();
   g_autoptr(GBytes) pdf = NULL;
   g_autoptr(GString) long_value = g_string_new (NULL);
   g_autofree char *text = NULL;
@@ -273,8 +226,8 @@ test_long_fields (void)
 static void
 test_page (void)
 {
-  g_autoptr(CdCertificateRecord) certificate = make_certificate ("张晓雯");
-  g_autoptr(CdAnnotationRecord) annotation = make_annotation ();
+  g_autoptr(CdCertificateRecord) certificate = cd_test_certificate_new ("张晓雯");
+  g_autoptr(CdAnnotationRecord) annotation = cd_test_annotation_new ();
   g_autoptr(GBytes) pdf = render (certificate, annotation);
   g_autofree char *info = run_poppler_tool ("pdfinfo", pdf);
   g_autofree char *pages = NULL;
@@ -297,8 +250,8 @@ test_page (void)
 static void
 test_no_annotations (void)
 {
-  g_autoptr(CdCertificateRecord) certificate = make_certificate ("张晓雯");
-  g_autoptr(CdAnnotationRecord) annotation = make_annotation ();
+  g_autoptr(CdCertificateRecord) certificate = cd_test_certificate_new ("张晓雯");
+  g_autoptr(CdAnnotationRecord) annotation = cd_test_annotation_new ();
   g_autoptr(GBytes) pdf = render (certificate, annotation);
 
   g_assert_true (contains (pdf, "/Type /Page"));
@@ -313,8 +266,8 @@ test_no_annotations (void)
 static void
 test_fonts (void)
 {
-  g_autoptr(CdCertificateRecord) certificate = make_certificate ("张晓雯");
-  g_autoptr(CdAnnotationRecord) annotation = make_annotation ();
+  g_autoptr(CdCertificateRecord) certificate = cd_test_certificate_new ("张晓雯");
+  g_autoptr(CdAnnotationRecord) annotation = cd_test_annotation_new ();
   g_autoptr(GBytes) pdf = render (certificate, annotation);
 
   g_assert_true (contains (pdf, "/FontFile2"));
@@ -325,9 +278,9 @@ test_fonts (void)
 static void
 test_reproducible (void)
 {
-  g_autoptr(CdCertificateRecord) certificate = make_certificate ("张晓雯");
-  g_autoptr(CdCertificateRecord) other = make_certificate ("王志强");
-  g_autoptr(CdAnnotationRecord) annotation = make_annotation ();
+  g_autoptr(CdCertificateRecord) certificate = cd_test_certificate_new ("张晓雯");
+  g_autoptr(CdCertificateRecord) other = cd_test_certificate_new ("王志强");
+  g_autoptr(CdAnnotationRecord) annotation = cd_test_annotation_new ();
   g_autoptr(GBytes) first = render (certificate, annotation);
   g_autoptr(GBytes) second = render (certificate, annotation);
   g_autoptr(GBytes) third = render (other, annotation);
@@ -339,15 +292,15 @@ test_reproducible (void)
 static void
 test_qr_too_long (void)
 {
-  g_autoptr(CdCertificateRecord) certificate = make_certificate ("张晓雯");
-  g_autoptr(CdAnnotationRecord) annotation = make_annotation ();
+  g_autoptr(CdCertificateRecord) certificate = cd_test_certificate_new ("张晓雯");
+  g_autoptr(CdAnnotationRecord) annotation = cd_test_annotation_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) pdf = NULL;
   g_autofree char *padding = g_strnfill (4000, 'a');
   g_autofree char *url = NULL;
 
   /* More than a version 40 QR code holds at level M. */
-  url = g_strconcat (VERIFY_URL "?pad=", padding, NULL);
+  url = g_strconcat (CD_TEST_VERIFY_URL "?pad=", padding, NULL);
   pdf = cd_certificate_document_render (certificate, annotation, url, &error);
 
   g_assert_error (error, CD_DOCUMENT_ERROR, CD_DOCUMENT_ERROR_FAILED);
@@ -374,7 +327,7 @@ render_thread (gpointer data)
       GBytes *pdf;
 
       pdf = cd_certificate_document_render (thread_case->certificate, thread_case->annotation,
-                                            VERIFY_URL, &error);
+                                            CD_TEST_VERIFY_URL, &error);
       g_assert_no_error (error);
       g_ptr_array_add (results, pdf);
     }
@@ -391,8 +344,8 @@ test_threads (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      cases[i].certificate = make_certificate (names[i]);
-      cases[i].annotation = make_annotation ();
+      cases[i].certificate = cd_test_certificate_new (names[i]);
+      cases[i].annotation = cd_test_annotation_new ();
       cases[i].expected = render (cases[i].certificate, cases[i].annotation);
     }
 

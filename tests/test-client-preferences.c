@@ -7,197 +7,11 @@
 #include "cd-application.h"
 #include "cd-client.h"
 #include "cd-preferences-window.h"
+#include "cd-test-ui.h"
 #include "cd-window.h"
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <handy.h>
-#include <locale.h>
-
-#define WAIT_SECONDS 30.0
-
-static const char *screenshot_dir;
-static gboolean expect_chinese;
-
-/* Running the main loop */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-iterate (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-wait_for_at (const char *file,
-             int         line,
-             Condition   condition,
-             gpointer    data,
-             const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (WAIT_SECONDS * G_USEC_PER_SEC);
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("%s:%d: timed out after %.0f s waiting for %s", file, line, WAIT_SECONDS, what);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  iterate ();
-}
-
-#define wait_for(condition, data, what) \
-  wait_for_at (__FILE__, __LINE__, (condition), (data), (what))
-
-static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
-static gboolean
-count_frame_cb (GtkWidget     *widget,
-                GdkFrameClock *frame_clock,
-                gpointer       user_data)
-{
-  guint *frames = user_data;
-
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-two_frames_passed (gpointer data)
-{
-  guint *frames = data;
-
-  return *frames >= 2;
-}
-
-/* Waits until the window has been laid out and painted since the last change. */
-static void
-wait_for_frame (GtkWidget *window)
-{
-  guint frames = 0;
-  guint id;
-
-  wait_for (is_mapped, window, "the window to be mapped");
-  id = gtk_widget_add_tick_callback (window, count_frame_cb, &frames, NULL);
-  gtk_widget_queue_draw (window);
-  wait_for (two_frames_passed, &frames, "two frames");
-  gtk_widget_remove_tick_callback (window, id);
-}
-
-/* Screenshots: the window drawn into an image, as it is on screen (as in test-client-ui.c). */
-static void
-save_screenshot (gpointer    window,
-                 const char *name)
-{
-  static guint counter;
-  g_autofree char *file_name = NULL;
-  g_autofree char *path = NULL;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  cairo_status_t status;
-  const char *test_name = g_test_get_path ();
-  g_autofree char *test_part = g_path_get_basename (test_name != NULL && *test_name != '\0' ? test_name : "test");
-
-  wait_for_frame (window);
-  /* Whatever changed size since that frame is laid out first: drawing needs it. */
-  gtk_container_check_resize (GTK_CONTAINER (window));
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gtk_widget_get_allocated_width (GTK_WIDGET (window)),
-                                        gtk_widget_get_allocated_height (GTK_WIDGET (window)));
-  cr = cairo_create (surface);
-  gtk_widget_draw (GTK_WIDGET (window), cr);
-  cairo_destroy (cr);
-
-  file_name = g_strdup_printf ("%02u-%s-%s.png", ++counter, test_part, name);
-  path = g_build_filename (screenshot_dir, file_name, NULL);
-  status = cairo_surface_write_to_png (surface, path);
-  cairo_surface_destroy (surface);
-  g_assert_cmpint (status, ==, CAIRO_STATUS_SUCCESS);
-  g_test_message ("screenshot: %s", path);
-}
-
-/* Only this run's pictures stay in the directory. */
-static void
-remove_old_screenshots (void)
-{
-  g_autoptr(GDir) dir = g_dir_open (screenshot_dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      if (g_str_has_suffix (name, ".png"))
-        {
-          g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
-
-          g_unlink (path);
-        }
-    }
-}
-
-/* Accessibility: every control that is on screen and takes the focus has a name. */
-static void
-collect_unnamed (GtkWidget *widget,
-                 gpointer   user_data)
-{
-  GString *unnamed = user_data;
-
-  if (!gtk_widget_get_mapped (widget))
-    return;
-
-  if ((GTK_IS_BUTTON (widget) || GTK_IS_ENTRY (widget) || GTK_IS_LIST_BOX_ROW (widget)) &&
-      gtk_widget_get_can_focus (widget))
-    {
-      const char *name = atk_object_get_name (gtk_widget_get_accessible (widget));
-
-      if (name == NULL || *name == '\0')
-        g_string_append_printf (unnamed, " %s(%s)", G_OBJECT_TYPE_NAME (widget),
-                                gtk_buildable_get_name (GTK_BUILDABLE (widget)));
-    }
-
-  if (GTK_IS_CONTAINER (widget))
-    gtk_container_forall (GTK_CONTAINER (widget), collect_unnamed, unnamed);
-}
-
-static void
-assert_accessible_names (gpointer window)
-{
-  g_autoptr(GString) unnamed = g_string_new (NULL);
-
-  gtk_container_forall (GTK_CONTAINER (window), collect_unnamed, unnamed);
-  if (unnamed->len > 0)
-    g_error ("controls without an accessible name in “%s”:%s", gtk_window_get_title (window), unnamed->str);
-}
-
-/* Keys as the X server would deliver them, so that accelerators match by keycode. */
-static void
-send_key (GtkWidget       *window,
-          guint            keyval,
-          GdkModifierType  state)
-{
-  GdkEvent *event = gdk_event_new (GDK_KEY_PRESS);
-  g_autofree GdkKeymapKey *keys = NULL;
-  int n_keys = 0;
-
-  g_assert_true (gdk_keymap_get_entries_for_keyval (gdk_keymap_get_for_display (gdk_display_get_default ()),
-                                                    keyval, &keys, &n_keys));
-  event->key.window = g_object_ref (gtk_widget_get_window (window));
-  event->key.send_event = TRUE;
-  event->key.time = GDK_CURRENT_TIME;
-  event->key.state = state | (keys[0].level == 1 ? GDK_SHIFT_MASK : 0);
-  event->key.keyval = keyval;
-  event->key.hardware_keycode = keys[0].keycode;
-  event->key.group = keys[0].group;
-  gdk_event_set_device (event, gdk_seat_get_keyboard (gdk_display_get_default_seat (gdk_display_get_default ())));
-  gtk_main_do_event (event);
-  gdk_event_free (event);
-  iterate ();
-}
 
 /* Widgets */
 
@@ -205,10 +19,7 @@ static gpointer
 preferences_child (CdPreferencesWindow *window,
                    const char          *name)
 {
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), CD_TYPE_PREFERENCES_WINDOW, name);
-
-  g_assert_nonnull (child);
-  return child;
+  return cd_test_ui_template_child (window, CD_TYPE_PREFERENCES_WINDOW, name);
 }
 
 static HdyPreferencesRow *
@@ -260,7 +71,7 @@ wait_for_toplevel (GType type)
   ToplevelWait wait = { type, NULL };
   g_autofree char *what = g_strdup_printf ("a window of type %s", g_type_name (type));
 
-  wait_for (toplevel_is_shown, &wait, what);
+  cd_test_ui_wait_for (toplevel_is_shown, &wait, what, NULL);
   return wait.window;
 }
 
@@ -281,7 +92,7 @@ show_preferences (GSettings *settings)
   CdPreferencesWindow *window = cd_preferences_window_new (settings);
 
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_mapped, window, "the preferences window");
+  cd_test_ui_wait_for (cd_test_ui_is_mapped, window, "the preferences window", NULL);
   return window;
 }
 
@@ -290,7 +101,7 @@ type_service_url (CdPreferencesWindow *window,
                   const char          *url)
 {
   gtk_entry_set_text (preferences_child (window, "service_entry"), url);
-  iterate ();
+  cd_test_ui_iterate ();
 }
 
 static gboolean
@@ -337,7 +148,7 @@ test_shows_settings (void)
   g_assert_cmpstr (hdy_preferences_row_get_title (row_of (entry)), ==, _("Service _address"));
   g_assert_cmpstr (hdy_preferences_row_get_title (row_of (spin)), ==,
                    _("_Days of warning before an annotation lapses"));
-  if (expect_chinese)
+  if (cd_test_ui_expects_chinese ())
     {
       g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "首选项");
       g_assert_cmpstr (hdy_preferences_row_get_title (row_of (entry)), ==, "服务地址(_A)");
@@ -349,11 +160,11 @@ test_shows_settings (void)
   g_assert_cmpstr (atk_object_get_name (gtk_widget_get_accessible (entry)), ==, _("Service address"));
   g_assert_cmpstr (atk_object_get_name (gtk_widget_get_accessible (spin)), ==,
                    _("Days of warning before an annotation lapses"));
-  assert_accessible_names (window);
-  save_screenshot (window, "current");
+  cd_test_ui_assert_accessible_names (window, NULL);
+  cd_test_ui_save_screenshot (window, "current");
 
   gtk_widget_destroy (GTK_WIDGET (window));
-  iterate ();
+  cd_test_ui_iterate ();
 }
 
 static void
@@ -374,12 +185,12 @@ test_service_url (void)
   g_assert_true (entry_has_error (window));
   g_assert_cmpstr (atk_object_get_description (gtk_widget_get_accessible (entry)), ==, insecure);
   g_signal_emit_by_name (entry, "activate");
-  iterate ();
+  cd_test_ui_iterate ();
   url = dup_service_url (settings);
   g_assert_cmpstr (url, ==, "https://certs.example.cn");
   g_clear_pointer (&url, g_free);
-  assert_accessible_names (window);
-  save_screenshot (window, "insecure");
+  cd_test_ui_assert_accessible_names (window, NULL);
+  cd_test_ui_save_screenshot (window, "insecure");
 
   type_service_url (window, "cert service");
   g_assert_cmpstr (gtk_label_get_text (problem), ==, malformed);
@@ -399,16 +210,16 @@ test_service_url (void)
   g_assert_cmpstr (url, ==, "https://certs.example.cn");
   g_clear_pointer (&url, g_free);
   g_signal_emit_by_name (entry, "activate");
-  iterate ();
+  cd_test_ui_iterate ();
   url = dup_service_url (settings);
   g_assert_cmpstr (url, ==, "https://cert.example.org");
   g_clear_pointer (&url, g_free);
-  save_screenshot (window, "valid");
+  cd_test_ui_save_screenshot (window, "valid");
 
   /* An invalid address left in the entry is not saved when the window closes. */
   type_service_url (window, "http://example.com");
   gtk_window_close (GTK_WINDOW (window));
-  iterate ();
+  cd_test_ui_iterate ();
   url = dup_service_url (settings);
   g_assert_cmpstr (url, ==, "https://cert.example.org");
   g_clear_pointer (&url, g_free);
@@ -419,7 +230,7 @@ test_service_url (void)
                    "https://cert.example.org");
   type_service_url (window, "https://other.example.org");
   gtk_window_close (GTK_WINDOW (window));
-  iterate ();
+  cd_test_ui_iterate ();
   url = dup_service_url (settings);
   g_assert_cmpstr (url, ==, "https://other.example.org");
 }
@@ -432,30 +243,30 @@ test_reminder_days (void)
   GtkSpinButton *spin = preferences_child (window, "reminder_spin");
 
   gtk_spin_button_set_value (spin, 21);
-  iterate ();
+  cd_test_ui_iterate ();
   g_assert_cmpuint (g_settings_get_uint (settings, "reminder-days"), ==, 21);
 
   /* The keyboard's Up and Down (the spin button's key bindings), within 0–30. */
   g_signal_emit_by_name (spin, "change-value", GTK_SCROLL_STEP_UP);
-  iterate ();
+  cd_test_ui_iterate ();
   g_assert_cmpuint (g_settings_get_uint (settings, "reminder-days"), ==, 22);
   gtk_spin_button_set_value (spin, 30);
   g_signal_emit_by_name (spin, "change-value", GTK_SCROLL_STEP_UP);
-  iterate ();
+  cd_test_ui_iterate ();
   g_assert_cmpuint (g_settings_get_uint (settings, "reminder-days"), ==, 30);
   gtk_spin_button_set_value (spin, 0);
   g_signal_emit_by_name (spin, "change-value", GTK_SCROLL_STEP_DOWN);
-  iterate ();
+  cd_test_ui_iterate ();
   g_assert_cmpuint (g_settings_get_uint (settings, "reminder-days"), ==, 0);
 
   /* And the other way round. */
   g_settings_set_uint (settings, "reminder-days", 3);
-  iterate ();
+  cd_test_ui_iterate ();
   g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 3);
-  save_screenshot (window, "three-days");
+  cd_test_ui_save_screenshot (window, "three-days");
 
   gtk_widget_destroy (GTK_WIDGET (window));
-  iterate ();
+  cd_test_ui_iterate ();
 }
 
 /* The application's actions */
@@ -467,7 +278,7 @@ destroy_toplevel (GType type)
 
   g_assert_nonnull (window);
   gtk_widget_destroy (window);
-  iterate ();
+  cd_test_ui_iterate ();
   g_assert_null (find_toplevel (type));
 }
 
@@ -490,7 +301,7 @@ test_app_actions (void)
   g_assert_no_error (error);
   window = cd_window_new (GTK_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_mapped, window, "the main window");
+  cd_test_ui_wait_for (cd_test_ui_is_mapped, window, "the main window", NULL);
 
   accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.preferences");
   g_assert_cmpstrv (accels, ((const char *[]) { "<Primary>comma", NULL }));
@@ -499,12 +310,12 @@ test_app_actions (void)
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "about"));
 
   /* Ctrl+comma: the preferences, on the app's settings, over the main window. */
-  send_key (GTK_WIDGET (window), GDK_KEY_comma, GDK_CONTROL_MASK);
+  cd_test_ui_press_key (window, GDK_KEY_comma, GDK_CONTROL_MASK);
   preferences = wait_for_toplevel (CD_TYPE_PREFERENCES_WINDOW);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (preferences)) == GTK_WINDOW (window));
   g_assert_cmpstr (gtk_entry_get_text (preferences_child (preferences, "service_entry")), ==,
                    "https://certs.example.cn");
-  save_screenshot (preferences, "preferences");
+  cd_test_ui_save_screenshot (preferences, "preferences");
   destroy_toplevel (CD_TYPE_PREFERENCES_WINDOW);
 
   /* app.about */
@@ -512,7 +323,7 @@ test_app_actions (void)
   about = wait_for_toplevel (GTK_TYPE_ABOUT_DIALOG);
   about_title = g_strdup_printf (g_dgettext ("gtk30", "About %s"), "CertDesk");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (about)), ==, about_title);
-  if (expect_chinese)
+  if (cd_test_ui_expects_chinese ())
     g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (about)), ==, "关于 CertDesk");
   g_assert_cmpstr (gtk_about_dialog_get_program_name (about), ==, "CertDesk");
   g_assert_cmpstr (gtk_about_dialog_get_version (about), ==, PACKAGE_VERSION);
@@ -520,75 +331,39 @@ test_app_actions (void)
   g_assert_cmpint (gtk_about_dialog_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
   g_assert_cmpstr (gtk_about_dialog_get_comments (about), !=, "");
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (about)) == GTK_WINDOW (window));
-  if (expect_chinese)
+  if (cd_test_ui_expects_chinese ())
     g_assert_cmpstr (gtk_about_dialog_get_translator_credits (about), !=, "translator-credits");
-  save_screenshot (about, "about");
+  cd_test_ui_save_screenshot (about, "about");
   /* Its Close button answers, and the dialog goes. */
   gtk_dialog_response (GTK_DIALOG (about), GTK_RESPONSE_DELETE_EVENT);
-  iterate ();
+  cd_test_ui_iterate ();
   g_assert_null (find_toplevel (GTK_TYPE_ABOUT_DIALOG));
 
   /* Ctrl+?: GtkApplication found RESOURCE_BASE_PATH/gtk/help-overlay.ui by itself. */
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
-  send_key (GTK_WIDGET (window), GDK_KEY_question, GDK_CONTROL_MASK);
+  cd_test_ui_press_key (window, GDK_KEY_question, GDK_CONTROL_MASK);
   shortcuts = wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_cmpstr (gtk_window_get_title (shortcuts), ==, _("Keyboard Shortcuts"));
-  if (expect_chinese)
+  if (cd_test_ui_expects_chinese ())
     g_assert_cmpstr (gtk_window_get_title (shortcuts), ==, "键盘快捷键");
-  save_screenshot (shortcuts, "shortcuts");
+  cd_test_ui_save_screenshot (shortcuts, "shortcuts");
   gtk_widget_hide (GTK_WIDGET (shortcuts));
 
   gtk_widget_destroy (GTK_WIDGET (window));
-  iterate ();
+  cd_test_ui_iterate ();
+}
+
+static void
+check_chinese (void)
+{
+  g_assert_cmpstr (_("Preferences"), ==, "首选项");
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("CERTDESK_LOCALEDIR");
-  g_autofree char *default_dir = NULL;
-  g_autoptr(GtkCssProvider) provider = NULL;
-
-  /* The app's own locale set-up (src/client/main.c). */
-  setlocale (LC_ALL, "");
-  if (localedir != NULL && *localedir != '\0')
-    bindtextdomain (GETTEXT_PACKAGE, localedir);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  /* Not G_TEST_OPTION_ISOLATE_DIRS: ui-session.sh already gives throwaway HOME and XDG
-   * dirs, and GTK needs the system's data dirs for its icons. */
-  g_test_init (&argc, &argv, NULL);
-  gtk_disable_setlocale ();
-  if (!gtk_init_check (&argc, &argv))
-    {
-      g_test_skip ("No display; run under tests/ui-session.sh");
-      return 77;
-    }
-  hdy_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  /* The app's styles, which the main window loads before any preferences window opens. */
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider, "/io/github/certdesk/CertDesk/ui/style.css");
-  gtk_style_context_add_provider_for_screen (gdk_screen_get_default (), GTK_STYLE_PROVIDER (provider),
-                                             GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-
-  screenshot_dir = g_getenv ("CERTDESK_SCREENSHOT_DIR");
-  if (screenshot_dir == NULL || *screenshot_dir == '\0')
-    {
-      default_dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                      "screenshots", NULL);
-      screenshot_dir = default_dir;
-    }
-  g_assert_cmpint (g_mkdir_with_parents (screenshot_dir, 0755), ==, 0);
-  remove_old_screenshots ();
-
-  /* The zh_CN run proves the windows speak Chinese. */
-  expect_chinese = g_strcmp0 (g_getenv ("CERTDESK_TEST_EXPECT_LANGUAGE"), "zh_CN") == 0;
-  if (expect_chinese)
-    g_assert_cmpstr (_("Preferences"), ==, "首选项");
+  cd_test_ui_init (&argc, &argv, check_chinese);
 
   g_test_add_func ("/certdesk/client-preferences/shows-settings", test_shows_settings);
   g_test_add_func ("/certdesk/client-preferences/service-url", test_service_url);

@@ -15,17 +15,13 @@
 #include "cd-register-page.h"
 #include "cd-sign-in-page.h"
 #include "cd-test-service.h"
+#include "cd-test-ui.h"
 #include "cd-time.h"
 #include "cd-window.h"
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <handy.h>
-#include <locale.h>
 
-#define WAIT_SECONDS 30.0
-
-static const char *screenshot_dir;
 static gboolean no_secrets;
 
 typedef struct
@@ -36,102 +32,28 @@ typedef struct
   CdWindow      *window;
 } Fixture;
 
-/* Running the main loop */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void save_screenshot (gpointer window, const char *name);
-
-static void
-iterate (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-wait_for_at (const char *file,
-             int         line,
-             Condition   condition,
-             gpointer    data,
-             const char *what,
-             CdWindow   *window)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (WAIT_SECONDS * G_USEC_PER_SEC);
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        {
-          if (window != NULL)
-            save_screenshot (window, "timeout");
-          g_error ("%s:%d: timed out after %.0f s waiting for %s", file, line, WAIT_SECONDS, what);
-        }
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  iterate ();
-}
-
-#define wait_for(condition, data, what, window) \
-  wait_for_at (__FILE__, __LINE__, (condition), (data), (what), (window))
-
-static gboolean
-result_is_set (gpointer data)
-{
-  GAsyncResult **result = data;
-
-  return *result != NULL;
-}
-
-static void
-result_cb (GObject      *source_object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **result)
-{
-  wait_for (result_is_set, result, "an async call", NULL);
-  return g_steal_pointer (result);
-}
-
 /* The window's widgets */
 
 static gpointer
 window_child (CdWindow   *window,
               const char *name)
 {
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), CD_TYPE_WINDOW, name);
-
-  g_assert_nonnull (child);
-  return child;
+  return cd_test_ui_template_child (window, CD_TYPE_WINDOW, name);
 }
 
 static gpointer
 page_child (CdWindow   *window,
             const char *name)
 {
-  GtkWidget *page = window_child (window, "sign_in_page");
-  GObject *child = gtk_widget_get_template_child (page, CD_TYPE_SIGN_IN_PAGE, name);
-
-  g_assert_nonnull (child);
-  return child;
+  return cd_test_ui_template_child (window_child (window, "sign_in_page"), CD_TYPE_SIGN_IN_PAGE,
+                                    name);
 }
 
 static gpointer
 row_child (GtkListBoxRow *row,
            const char    *name)
 {
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (row), CD_TYPE_CERTIFICATE_ROW, name);
-
-  g_assert_nonnull (child);
-  return child;
+  return cd_test_ui_template_child (row, CD_TYPE_CERTIFICATE_ROW, name);
 }
 
 static const char *
@@ -161,7 +83,7 @@ wait_for_page (CdWindow   *window,
   PageWait wait = { window, page };
   g_autofree char *what = g_strdup_printf ("the page “%s”", page);
 
-  wait_for (page_is_shown, &wait, what, window);
+  cd_test_ui_wait_for (page_is_shown, &wait, what, window);
 }
 
 static gboolean
@@ -202,7 +124,7 @@ type_credentials (CdWindow   *window,
   gtk_entry_set_text (page_child (window, "id_entry"), id_number);
   gtk_entry_set_text (page_child (window, "password_entry"), password);
   gtk_toggle_button_set_active (page_child (window, "remember_check"), remember);
-  iterate ();
+  cd_test_ui_iterate ();
 }
 
 static void
@@ -211,140 +133,6 @@ click (gpointer button)
   g_assert_true (gtk_widget_is_sensitive (button));
   g_assert_true (gtk_widget_get_mapped (button));
   gtk_button_clicked (button);
-}
-
-static gboolean
-count_frame_cb (GtkWidget     *widget,
-                GdkFrameClock *frame_clock,
-                gpointer       user_data)
-{
-  guint *frames = user_data;
-
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
-static gboolean
-two_frames_passed (gpointer data)
-{
-  guint *frames = data;
-
-  return *frames >= 2;
-}
-
-/* Waits until the window has been laid out and painted since the last change. */
-static void
-wait_for_frame (CdWindow *window)
-{
-  guint frames = 0;
-  guint id;
-
-  wait_for (is_mapped, window, "the window to be mapped", NULL);
-  id = gtk_widget_add_tick_callback (GTK_WIDGET (window), count_frame_cb, &frames, NULL);
-  gtk_widget_queue_draw (GTK_WIDGET (window));
-  wait_for (two_frames_passed, &frames, "two frames", NULL);
-  gtk_widget_remove_tick_callback (GTK_WIDGET (window), id);
-}
-
-/* Screenshots: the window drawn into an image, as it is on screen. */
-static void
-save_screenshot (gpointer    window,
-                 const char *name)
-{
-  static guint counter;
-  g_autofree char *file_name = NULL;
-  g_autofree char *path = NULL;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  cairo_status_t status;
-  const char *test_name = g_test_get_path ();
-  g_autofree char *test_part = g_path_get_basename (test_name != NULL && *test_name != '\0' ? test_name : "test");
-
-  wait_for_frame (window);
-  /* Whatever changed size since that frame is laid out first: drawing needs it. */
-  gtk_container_check_resize (GTK_CONTAINER (window));
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gtk_widget_get_allocated_width (GTK_WIDGET (window)),
-                                        gtk_widget_get_allocated_height (GTK_WIDGET (window)));
-  cr = cairo_create (surface);
-  gtk_widget_draw (GTK_WIDGET (window), cr);
-  cairo_destroy (cr);
-
-  file_name = g_strdup_printf ("%02u-%s-%s.png", ++counter, test_part, name);
-  path = g_build_filename (screenshot_dir, file_name, NULL);
-  status = cairo_surface_write_to_png (surface, path);
-  cairo_surface_destroy (surface);
-  g_assert_cmpint (status, ==, CAIRO_STATUS_SUCCESS);
-  g_test_message ("screenshot: %s", path);
-}
-
-/* Only this run's pictures stay in the directory. */
-static void
-remove_old_screenshots (void)
-{
-  g_autoptr(GDir) dir = g_dir_open (screenshot_dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      if (g_str_has_suffix (name, ".png"))
-        {
-          g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
-
-          g_unlink (path);
-        }
-    }
-}
-
-/* Accessibility: every control the holder can reach on screen has a name. */
-static void
-collect_unnamed (GtkWidget *widget,
-                 gpointer   user_data)
-{
-  GString *unnamed = user_data;
-
-  if (!gtk_widget_get_mapped (widget))
-    return;
-
-  /* A combo box is one control to a screen reader; its toggle button is not in the
-   * accessibility tree. */
-  if (GTK_IS_COMBO_BOX (widget))
-    {
-      const char *name = atk_object_get_name (gtk_widget_get_accessible (widget));
-
-      if (name == NULL || *name == '\0')
-        g_string_append_printf (unnamed, " %s(%s)", G_OBJECT_TYPE_NAME (widget),
-                                gtk_buildable_get_name (GTK_BUILDABLE (widget)));
-      return;
-    }
-
-  if ((GTK_IS_BUTTON (widget) || GTK_IS_ENTRY (widget) || GTK_IS_LIST_BOX_ROW (widget)) &&
-      gtk_widget_get_can_focus (widget))
-    {
-      const char *name = atk_object_get_name (gtk_widget_get_accessible (widget));
-
-      if (name == NULL || *name == '\0')
-        g_string_append_printf (unnamed, " %s(%s)", G_OBJECT_TYPE_NAME (widget),
-                                gtk_buildable_get_name (GTK_BUILDABLE (widget)));
-    }
-
-  if (GTK_IS_CONTAINER (widget))
-    gtk_container_forall (GTK_CONTAINER (widget), collect_unnamed, unnamed);
-}
-
-static void
-assert_accessible_names (CdWindow *window)
-{
-  g_autoptr(GString) unnamed = g_string_new (NULL);
-
-  gtk_container_forall (GTK_CONTAINER (window), collect_unnamed, unnamed);
-  if (unnamed->len > 0)
-    g_error ("controls without an accessible name on the page “%s”:%s", visible_page (window), unnamed->str);
 }
 
 /* Desktop notifications: the test owns org.freedesktop.Notifications on its private
@@ -463,7 +251,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
   gtk_widget_destroy (GTK_WIDGET (fixture->window));
-  iterate ();
+  cd_test_ui_iterate ();
   g_clear_object (&fixture->client);
   g_clear_object (&fixture->keyring);
   g_clear_pointer (&fixture->service, cd_test_service_free);
@@ -476,8 +264,9 @@ remembered_account (CdKeyring  *keyring,
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *pending = NULL;
 
-  cd_keyring_lookup_remembered_account_async (keyring, service, NULL, result_cb, &pending);
-  result = wait_result (&pending);
+  cd_keyring_lookup_remembered_account_async (keyring, service, NULL, cd_test_async_result_cb,
+                                              &pending);
+  result = cd_test_ui_wait_result (&pending);
   return cd_keyring_lookup_remembered_account_finish (keyring, result, NULL);
 }
 
@@ -505,8 +294,8 @@ test_id_number_checks (Fixture       *fixture,
   wait_for_page (window, "sign-in");
   g_assert_false (banner_is_revealed (window));
   g_assert_false (gtk_widget_is_sensitive (button));
-  save_screenshot (window, "empty");
-  assert_accessible_names (window);
+  cd_test_ui_save_screenshot (window, "empty");
+  cd_test_ui_assert_accessible_names (window, visible_page (window));
 
   /* Typing: a hint while a resident ID number is incomplete, not an error. */
   type_credentials (window, "11010519900307123", "a password", FALSE);
@@ -523,7 +312,7 @@ test_id_number_checks (Fixture       *fixture,
   g_assert_false (gtk_widget_is_sensitive (button));
   g_assert_cmpstr (atk_object_get_description (gtk_widget_get_accessible (id_entry)), ==,
                    gtk_label_get_text (problem));
-  save_screenshot (window, "wrong-check-digit");
+  cd_test_ui_save_screenshot (window, "wrong-check-digit");
 
   /* An impossible birth date, and a region code that cannot be, named as on the
    * registration page. */
@@ -553,7 +342,7 @@ test_id_number_checks (Fixture       *fixture,
   type_credentials (window, " 110105 19900307101X ", "a password", FALSE);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (problem)));
   g_assert_true (gtk_widget_is_sensitive (button));
-  save_screenshot (window, "valid");
+  cd_test_ui_save_screenshot (window, "valid");
 }
 
 /* Sign-in → notice → certificates, then an automatic sign-in and signing out. */
@@ -576,11 +365,11 @@ test_sign_in_flow (Fixture       *fixture,
   /* A wrong password: the error is in the window. */
   type_credentials (window, CD_TEST_DEMO_ID_NUMBER, "not-the-password", TRUE);
   click (page_child (window, "sign_in_button"));
-  wait_for (banner_is_revealed, window, "the error banner", window);
+  cd_test_ui_wait_for (banner_is_revealed, window, "the error banner", window);
   assert_banner (window, GTK_MESSAGE_ERROR, _("The ID number or the password is wrong."));
   g_assert_cmpstr (visible_page (window), ==, "sign-in");
   g_assert_true (gtk_widget_has_focus (page_child (window, "password_entry")));
-  save_screenshot (window, "wrong-password");
+  cd_test_ui_save_screenshot (window, "wrong-password");
 
   /* The right one, with Enter in the password field: the notice comes first. */
   type_credentials (window, CD_TEST_DEMO_ID_NUMBER, CD_TEST_DEMO_PASSWORD, TRUE);
@@ -590,11 +379,11 @@ test_sign_in_flow (Fixture       *fixture,
   g_assert_cmpstr (gtk_label_get_text (window_child (window, "notice_title_label")), ==, "服务须知");
   g_assert_cmpstr (gtk_entry_get_text (page_child (window, "password_entry")), ==, "");
   g_assert_true (gtk_widget_has_focus (window_child (window, "accept_button")));
-  save_screenshot (window, "notice");
-  assert_accessible_names (window);
+  cd_test_ui_save_screenshot (window, "notice");
+  cd_test_ui_assert_accessible_names (window, visible_page (window));
 
   click (window_child (window, "accept_button"));
-  wait_for (list_is_shown, window, "the certificate list", window);
+  cd_test_ui_wait_for (list_is_shown, window, "the certificate list", window);
   g_assert_false (banner_is_revealed (window));
 
   /* Valid certificates first, then by date of issue, newest first. */
@@ -616,8 +405,8 @@ test_sign_in_flow (Fixture       *fixture,
     }
   g_assert_cmpstr (gtk_label_get_text (row_child (gtk_list_box_get_row_at_index (list_box, 0), "qualification_label")),
                    ==, "注册安全工程师");
-  save_screenshot (window, "certificates");
-  assert_accessible_names (window);
+  cd_test_ui_save_screenshot (window, "certificates");
+  cd_test_ui_assert_accessible_names (window, visible_page (window));
 
   /* "Remember me" kept the account in the keyring: asked after the window's writes. */
   remembered = remembered_account (fixture->keyring, service);
@@ -627,11 +416,12 @@ test_sign_in_flow (Fixture       *fixture,
   client2 = cd_client_new (service, NULL);
   window2 = new_window (client2, fixture->keyring);
   cd_window_restore_session (window2);
-  wait_for (list_is_shown, window2, "the certificate list after an automatic sign-in", window2);
+  cd_test_ui_wait_for (list_is_shown, window2, "the certificate list after an automatic sign-in",
+                       window2);
   g_assert_cmpstr (visible_page (window2), ==, "certificates");
   g_assert_false (banner_is_revealed (window2));
   g_assert_cmpuint (cd_certificate_list_get_n_certificates (window_child (window2, "certificate_list")), ==, 3);
-  save_screenshot (window2, "automatic-sign-in");
+  cd_test_ui_save_screenshot (window2, "automatic-sign-in");
 
   /* Signing out forgets the password: the next start asks for it. */
   g_action_group_activate_action (G_ACTION_GROUP (window2), "sign-out", NULL);
@@ -640,7 +430,7 @@ test_sign_in_flow (Fixture       *fixture,
   remembered = remembered_account (fixture->keyring, service);
   g_assert_null (remembered);
   g_assert_cmpstr (gtk_entry_get_text (page_child (window2, "id_entry")), ==, CD_TEST_DEMO_ID_NUMBER);
-  save_screenshot (window2, "signed-out");
+  cd_test_ui_save_screenshot (window2, "signed-out");
   gtk_widget_destroy (GTK_WIDGET (window2));
 }
 
@@ -648,11 +438,8 @@ static gpointer
 register_child (CdWindow   *window,
                 const char *name)
 {
-  GtkWidget *page = window_child (window, "register_page");
-  GObject *child = gtk_widget_get_template_child (page, CD_TYPE_REGISTER_PAGE, name);
-
-  g_assert_nonnull (child);
-  return child;
+  return cd_test_ui_template_child (window_child (window, "register_page"), CD_TYPE_REGISTER_PAGE,
+                                    name);
 }
 
 static void
@@ -665,7 +452,7 @@ fill_registration (CdWindow   *window,
   gtk_entry_set_text (register_child (window, "password_entry"), "a new holder's password");
   gtk_entry_set_text (register_child (window, "confirm_entry"), "a new holder's password");
   gtk_toggle_button_set_active (register_child (window, "remember_check"), FALSE);
-  iterate ();
+  cd_test_ui_iterate ();
 }
 
 /* Registering from the sign-in page: an ID number already registered is refused on its
@@ -682,7 +469,7 @@ test_register (Fixture       *fixture,
   wait_for_page (window, "sign-in");
   gtk_entry_set_text (page_child (window, "id_entry"), CD_TEST_DEMO_ID_NUMBER);
   click (page_child (window, "register_link"));
-  iterate ();
+  cd_test_ui_iterate ();
   g_assert_cmpstr (visible_page (window), ==, "register");
   g_assert_true (gtk_widget_get_visible (window_child (window, "back_button")));
   g_assert_cmpstr (gtk_entry_get_text (register_child (window, "id_entry")), ==, CD_TEST_DEMO_ID_NUMBER);
@@ -691,11 +478,11 @@ test_register (Fixture       *fixture,
   fill_registration (window, CD_TEST_DEMO_ID_NUMBER, "张三");
   click (register_child (window, "register_button"));
   id_problem = register_child (window, "id_problem_label");
-  wait_for (is_mapped, id_problem, "the answer on the ID number", window);
+  cd_test_ui_wait_for (cd_test_ui_is_mapped, id_problem, "the answer on the ID number", window);
   g_assert_cmpstr (visible_page (window), ==, "register");
   g_assert_false (gtk_widget_is_sensitive (register_child (window, "register_button")));
-  save_screenshot (window, "account-exists");
-  assert_accessible_names (window);
+  cd_test_ui_save_screenshot (window, "account-exists");
+  cd_test_ui_assert_accessible_names (window, visible_page (window));
 
   /* A new holder. */
   fill_registration (window, "32010619850612003x", "王芳");
@@ -708,7 +495,7 @@ test_register (Fixture       *fixture,
   click (window_child (window, "accept_button"));
   wait_for_page (window, "certificates");
   g_assert_cmpuint (cd_certificate_list_get_n_certificates (window_child (window, "certificate_list")), ==, 0);
-  save_screenshot (window, "registered");
+  cd_test_ui_save_screenshot (window, "registered");
 }
 
 /* Five failures lock the ID number; the sixth sign-in is refused with a wait time. */
@@ -726,7 +513,7 @@ test_throttled (Fixture       *fixture,
     {
       type_credentials (window, CD_TEST_DEMO_ID_NUMBER, i < 5 ? "not-the-password" : CD_TEST_DEMO_PASSWORD, FALSE);
       click (page_child (window, "sign_in_button"));
-      wait_for (banner_is_revealed, window, "the error banner", window);
+      cd_test_ui_wait_for (banner_is_revealed, window, "the error banner", window);
       if (i < 5)
         {
           assert_banner (window, GTK_MESSAGE_ERROR, _("The ID number or the password is wrong."));
@@ -744,7 +531,7 @@ test_throttled (Fixture       *fixture,
                               15);
   assert_banner (window, GTK_MESSAGE_ERROR, expected);
   g_assert_cmpstr (visible_page (window), ==, "sign-in");
-  save_screenshot (window, "throttled");
+  cd_test_ui_save_screenshot (window, "throttled");
 }
 
 /* A service that does not answer: the window says so. */
@@ -765,8 +552,9 @@ test_unreachable (Fixture       *fixture,
 
   /* What the core says about it… */
   probe = cd_client_new (url, NULL);
-  cd_client_sign_in_async (probe, CD_TEST_DEMO_ID_NUMBER, CD_TEST_DEMO_PASSWORD, NULL, result_cb, &pending);
-  result = wait_result (&pending);
+  cd_client_sign_in_async (probe, CD_TEST_DEMO_ID_NUMBER, CD_TEST_DEMO_PASSWORD, NULL,
+                           cd_test_async_result_cb, &pending);
+  result = cd_test_ui_wait_result (&pending);
   holder = cd_client_sign_in_finish (probe, result, &error);
   g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NETWORK);
 
@@ -777,10 +565,10 @@ test_unreachable (Fixture       *fixture,
   wait_for_page (window, "sign-in");
   type_credentials (window, CD_TEST_DEMO_ID_NUMBER, CD_TEST_DEMO_PASSWORD, FALSE);
   click (page_child (window, "sign_in_button"));
-  wait_for (banner_is_revealed, window, "the error banner", window);
+  cd_test_ui_wait_for (banner_is_revealed, window, "the error banner", window);
   assert_banner (window, GTK_MESSAGE_ERROR, error->message);
   g_assert_cmpstr (visible_page (window), ==, "sign-in");
-  save_screenshot (window, "unreachable");
+  cd_test_ui_save_screenshot (window, "unreachable");
   gtk_widget_destroy (GTK_WIDGET (window));
 }
 
@@ -799,11 +587,11 @@ test_service_gone (Fixture       *fixture,
 
   g_assert_true (cd_test_service_stop (fixture->service, NULL));
   click (window_child (window, "accept_button"));
-  wait_for (banner_is_revealed, window, "the error banner", window);
+  cd_test_ui_wait_for (banner_is_revealed, window, "the error banner", window);
   g_assert_cmpint (gtk_info_bar_get_message_type (window_child (window, "banner")), ==, GTK_MESSAGE_ERROR);
   g_assert_cmpstr (visible_page (window), ==, "notice");
   g_assert_true (gtk_widget_is_sensitive (window_child (window, "accept_button")));
-  save_screenshot (window, "service-gone");
+  cd_test_ui_save_screenshot (window, "service-gone");
 }
 
 /* Without a Secret Service: signing in works, and a warning says the password was not kept. */
@@ -831,16 +619,16 @@ test_no_keyring (Fixture       *fixture,
   type_credentials (window, CD_TEST_DEMO_ID_NUMBER, CD_TEST_DEMO_PASSWORD, TRUE);
   click (page_child (window, "sign_in_button"));
   wait_for_page (window, "notice");
-  wait_for (banner_is_revealed, window, "the keyring warning", window);
+  cd_test_ui_wait_for (banner_is_revealed, window, "the keyring warning", window);
   g_assert_cmpint (gtk_info_bar_get_message_type (window_child (window, "banner")), ==, GTK_MESSAGE_WARNING);
   g_assert_cmpstr (banner_text (window), ==,
                    _("No keyring is available on this computer, so your password was not remembered. "
                      "You can still sign in without remembering it."));
-  save_screenshot (window, "no-keyring");
+  cd_test_ui_save_screenshot (window, "no-keyring");
 
   click (window_child (window, "accept_button"));
-  wait_for (list_is_shown, window, "the certificate list", window);
-  save_screenshot (window, "certificates");
+  cd_test_ui_wait_for (list_is_shown, window, "the certificate list", window);
+  cd_test_ui_save_screenshot (window, "certificates");
 }
 
 /* The annotation page */
@@ -849,11 +637,8 @@ static gpointer
 annotation_child (CdWindow   *window,
                   const char *name)
 {
-  GtkWidget *page = window_child (window, "annotation_page");
-  GObject *child = gtk_widget_get_template_child (page, CD_TYPE_ANNOTATION_PAGE, name);
-
-  g_assert_nonnull (child);
-  return child;
+  return cd_test_ui_template_child (window_child (window, "annotation_page"),
+                                    CD_TYPE_ANNOTATION_PAGE, name);
 }
 
 static gboolean
@@ -885,7 +670,7 @@ wait_for_label (CdWindow   *window,
   LabelWait wait = { label, text };
   g_autofree char *what = g_strdup_printf ("the text “%s”", text);
 
-  wait_for (label_has_text, &wait, what, window);
+  cd_test_ui_wait_for (label_has_text, &wait, what, window);
 }
 
 /* Opens the certificate of @qualification from the list. */
@@ -908,7 +693,7 @@ open_certificate (CdWindow   *window,
     }
   g_assert_nonnull (found);
   gtk_widget_activate (GTK_WIDGET (found));
-  wait_for (annotation_page_is_loaded, window, "the annotation page", window);
+  cd_test_ui_wait_for (annotation_page_is_loaded, window, "the annotation page", window);
   g_assert_cmpstr (gtk_label_get_text (annotation_child (window, "title_label")), ==, qualification);
   g_assert_true (gtk_widget_get_visible (window_child (window, "back_button")));
 }
@@ -926,23 +711,6 @@ find_apply_dialog (void)
   return NULL;
 }
 
-static void
-press_key (CdWindow        *window,
-           guint            keyval,
-           GdkModifierType  state)
-{
-  GdkEvent *event = gdk_event_new (GDK_KEY_PRESS);
-
-  event->key.window = g_object_ref (gtk_widget_get_window (GTK_WIDGET (window)));
-  event->key.keyval = keyval;
-  event->key.state = state;
-  event->key.send_event = TRUE;
-  gdk_event_set_device (event, gdk_seat_get_keyboard (gdk_display_get_default_seat (gdk_display_get_default ())));
-  gtk_widget_event (GTK_WIDGET (window), event);
-  gdk_event_free (event);
-  iterate ();
-}
-
 /* Applies through the dialog for @days; returns the end date the dialog showed. */
 static char *
 apply_for (CdWindow   *window,
@@ -955,7 +723,7 @@ apply_for (CdWindow   *window,
   GtkLabel *end_label;
 
   click (annotation_child (window, "apply_button"));
-  iterate ();
+  cd_test_ui_iterate ();
   dialog = find_apply_dialog ();
   g_assert_nonnull (dialog);
   g_assert_cmpint (cd_apply_dialog_get_validity_days (dialog), ==, 90);
@@ -965,9 +733,9 @@ apply_for (CdWindow   *window,
                                                         "end_date_label"));
   g_assert_cmpstr (gtk_label_get_text (end_label), ==, expected);
   if (screenshot != NULL)
-    save_screenshot (dialog, screenshot);
+    cd_test_ui_save_screenshot (dialog, screenshot);
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_APPLY);
-  iterate ();
+  cd_test_ui_iterate ();
   g_assert_null (find_apply_dialog ());
   return g_steal_pointer (&end_date);
 }
@@ -1003,22 +771,22 @@ test_annotation_page (Fixture       *fixture,
   cd_window_sign_in (window, CD_TEST_DEMO_ID_NUMBER, CD_TEST_DEMO_PASSWORD, CD_WINDOW_CREDENTIALS_NONE);
   wait_for_page (window, "notice");
   click (window_child (window, "accept_button"));
-  wait_for (list_is_shown, window, "the certificate list", window);
+  cd_test_ui_wait_for (list_is_shown, window, "the certificate list", window);
 
   open_certificate (window, "注册安全工程师");
   g_assert_false (banner_is_revealed (window));
   g_assert_true (gtk_widget_is_sensitive (apply_button));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (reason_label)));
   g_assert_true (gtk_widget_get_visible (annotation_child (window, "quota_label")));
-  save_screenshot (window, "annotation-page");
-  assert_accessible_names (window);
+  cd_test_ui_save_screenshot (window, "annotation-page");
+  cd_test_ui_assert_accessible_names (window, visible_page (window));
 
   /* Applying: generating, then ready with the date the dialog showed. */
   end_date = apply_for (window, 30, "apply-dialog");
   wait_for_label (window, state_label, _("Generating…"));
   g_assert_true (gtk_widget_get_visible (annotation_child (window, "state_spinner")));
   g_assert_false (gtk_widget_is_sensitive (apply_button));
-  save_screenshot (window, "generating");
+  cd_test_ui_save_screenshot (window, "generating");
   ready_text = g_strdup_printf (_("Valid until %s"), end_date);
   wait_for_label (window, state_label, ready_text);
   g_assert_false (gtk_widget_get_visible (annotation_child (window, "state_spinner")));
@@ -1026,10 +794,10 @@ test_annotation_page (Fixture       *fixture,
   {
     g_autofree char *title = g_strdup_printf (_("The annotated certificate for %s is ready"), "注册安全工程师");
 
-    wait_for (has_notification, title, "the “ready” notification", window);
+    cd_test_ui_wait_for (has_notification, title, "the “ready” notification", window);
   }
-  save_screenshot (window, "ready");
-  assert_accessible_names (window);
+  cd_test_ui_save_screenshot (window, "ready");
+  cd_test_ui_assert_accessible_names (window, visible_page (window));
 
   /* The quota: three in 90 days, then the button says when the next one frees. */
   while (gtk_widget_is_sensitive (apply_button))
@@ -1059,10 +827,10 @@ test_annotation_page (Fixture       *fixture,
 
     g_assert_cmpuint (g_list_length (history), >=, 3);
   }
-  save_screenshot (window, "quota-used");
+  cd_test_ui_save_screenshot (window, "quota-used");
 
   /* Escape goes back to the list; the revoked certificate cannot be annotated. */
-  press_key (window, GDK_KEY_Escape, 0);
+  cd_test_ui_press_key (window, GDK_KEY_Escape, 0);
   g_assert_cmpstr (visible_page (window), ==, "certificates");
   g_assert_false (gtk_widget_get_visible (window_child (window, "back_button")));
   open_certificate (window, "一级建造师");
@@ -1070,8 +838,8 @@ test_annotation_page (Fixture       *fixture,
   revoked_reason = g_strdup_printf (_("Only a valid certificate can be annotated. This certificate is: %s."),
                                     _("Revoked"));
   g_assert_cmpstr (gtk_label_get_text (reason_label), ==, revoked_reason);
-  save_screenshot (window, "revoked");
-  press_key (window, GDK_KEY_Left, GDK_MOD1_MASK);
+  cd_test_ui_save_screenshot (window, "revoked");
+  cd_test_ui_press_key (window, GDK_KEY_Left, GDK_MOD1_MASK);
   g_assert_cmpstr (visible_page (window), ==, "certificates");
 }
 
@@ -1094,7 +862,7 @@ signature_is_checked (gpointer window)
 static CdSignatureStatus
 wait_for_signature (CdWindow *window)
 {
-  wait_for (signature_is_checked, window, "the document and its signature", window);
+  cd_test_ui_wait_for (signature_is_checked, window, "the document and its signature", window);
   return cd_signature_info_get_status (cd_document_view_get_signature_info (document_view (window)));
 }
 
@@ -1186,7 +954,7 @@ test_documents (Fixture       *fixture,
   click (page_child (window, "sign_in_button"));
   wait_for_page (window, "notice");
   click (window_child (window, "accept_button"));
-  wait_for (list_is_shown, window, "the certificate list", window);
+  cd_test_ui_wait_for (list_is_shown, window, "the certificate list", window);
 
   /* Three days: within the reminder's seven. */
   open_certificate (window, "注册安全工程师");
@@ -1195,14 +963,14 @@ test_documents (Fixture       *fixture,
   ready_text = g_strdup_printf (_("Valid until %s"), end_date);
   wait_for_label (window, state_label, ready_text);
   g_assert_true (gtk_widget_get_visible (annotation_child (window, "view_button")));
-  save_screenshot (window, "ready");
+  cd_test_ui_save_screenshot (window, "ready");
 
   click (annotation_child (window, "view_button"));
   g_assert_cmpint (wait_for_signature (window), ==, CD_SIGNATURE_VALID);
   g_assert_true (gtk_widget_get_visible (window_child (window, "save_button")));
   g_assert_false (banner_is_revealed (window));
-  save_screenshot (window, "document");
-  assert_accessible_names (window);
+  cd_test_ui_save_screenshot (window, "document");
+  cd_test_ui_assert_accessible_names (window, visible_page (window));
 
   /* It is in the offline library now, and the lapse reminder went out. */
   dir = g_dir_open (library_dir, 0, NULL);
@@ -1214,11 +982,11 @@ test_documents (Fixture       *fixture,
     }
   g_assert_nonnull (library_path);
   lapse_title = g_strdup_printf (_("The annotation of %1$s lapses on %2$s"), "注册安全工程师", end_date);
-  wait_for (has_notification, lapse_title, "the lapse reminder", window);
+  cd_test_ui_wait_for (has_notification, lapse_title, "the lapse reminder", window);
 
   /* Save a Copy: the file chooser offers CERT_NO-DATE.pdf; the copy is the same bytes. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "save-copy", NULL);
-  wait_for (file_chooser_is_shown, NULL, "the file chooser", window);
+  cd_test_ui_wait_for (file_chooser_is_shown, NULL, "the file chooser", window);
   chooser = find_file_chooser ();
   {
     /* Named by the date on the certificate, in China Standard Time. */
@@ -1235,19 +1003,19 @@ test_documents (Fixture       *fixture,
     g_assert_cmpstr (offered, ==, copy_name);
   }
   gtk_file_chooser_set_current_folder (chooser, copy_dir);
-  iterate ();
+  cd_test_ui_iterate ();
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
-  wait_for (banner_is_revealed, window, "the saved banner", window);
+  cd_test_ui_wait_for (banner_is_revealed, window, "the saved banner", window);
   copy_path = g_build_filename (copy_dir, copy_name, NULL);
   saved_text = g_strdup_printf (_("Saved a copy as %s."), copy_path);
   assert_banner (window, GTK_MESSAGE_INFO, saved_text);
   original = read_bytes (library_path);
   copy = read_bytes (copy_path);
   g_assert_true (g_bytes_equal (original, copy));
-  save_screenshot (window, "saved-copy");
+  cd_test_ui_save_screenshot (window, "saved-copy");
 
   /* Back returns to the annotation page. */
-  press_key (window, GDK_KEY_Escape, 0);
+  cd_test_ui_press_key (window, GDK_KEY_Escape, 0);
   g_assert_cmpstr (visible_page (window), ==, "annotations");
   wait_for_keyring_writes (fixture->keyring, service);
 
@@ -1257,7 +1025,7 @@ test_documents (Fixture       *fixture,
   cd_window_restore_session (window2);
   g_assert_cmpstr (visible_page (window2), ==, "certificates");
   g_assert_cmpuint (cd_certificate_list_get_n_certificates (window_child (window2, "certificate_list")), ==, 3);
-  save_screenshot (window2, "cached-list");
+  cd_test_ui_save_screenshot (window2, "cached-list");
   gtk_widget_destroy (GTK_WIDGET (window2));
 
   /* Without the service: the cached list, then the library with a banner. */
@@ -1266,20 +1034,20 @@ test_documents (Fixture       *fixture,
   window3 = new_window (client3, fixture->keyring);
   cd_window_restore_session (window3);
   g_assert_cmpstr (visible_page (window3), ==, "certificates");
-  wait_for (library_list_is_shown, window3, "the offline library", window3);
-  wait_for (banner_is_revealed, window3, "the offline banner", window3);
+  cd_test_ui_wait_for (library_list_is_shown, window3, "the offline library", window3);
+  cd_test_ui_wait_for (banner_is_revealed, window3, "the offline banner", window3);
   g_assert_cmpint (gtk_info_bar_get_message_type (window_child (window3, "banner")), ==, GTK_MESSAGE_WARNING);
   g_assert_true (gtk_widget_get_visible (window_child (window3, "banner_retry_button")));
   g_assert_cmpstr (gtk_label_get_text (row_child (first_row (window3, "library_list"), "annotation_label")), ==,
                    ready_text);
-  save_screenshot (window3, "offline-library");
-  assert_accessible_names (window3);
+  cd_test_ui_save_screenshot (window3, "offline-library");
+  cd_test_ui_assert_accessible_names (window3, visible_page (window3));
 
   /* Still previewed and verified offline. */
   gtk_widget_activate (GTK_WIDGET (first_row (window3, "library_list")));
   g_assert_cmpint (wait_for_signature (window3), ==, CD_SIGNATURE_VALID);
-  save_screenshot (window3, "offline-document");
-  press_key (window3, GDK_KEY_Escape, 0);
+  cd_test_ui_save_screenshot (window3, "offline-document");
+  cd_test_ui_press_key (window3, GDK_KEY_Escape, 0);
   g_assert_cmpstr (visible_page (window3), ==, "library");
 
   /* A PDF from disk: the saved copy checks out against the service's pinned signer… */
@@ -1296,12 +1064,12 @@ test_documents (Fixture       *fixture,
   tampered_file = g_file_new_for_path (tampered_path);
   cd_window_open_file (window3, tampered_file);
   g_assert_cmpint (wait_for_signature (window3), !=, CD_SIGNATURE_VALID);
-  save_screenshot (window3, "tampered");
+  cd_test_ui_save_screenshot (window3, "tampered");
 
   /* Another holder on this computer has a library of their own: empty. */
   cd_client_set_session (client3, "32010619850612003X", NULL);
   g_action_group_activate_action (G_ACTION_GROUP (window3), "library", NULL);
-  iterate ();
+  cd_test_ui_iterate ();
   g_assert_cmpstr (visible_page (window3), ==, "library");
   g_assert_cmpuint (cd_certificate_list_get_n_certificates (window_child (window3, "library_list")), ==, 0);
   gtk_widget_destroy (GTK_WIDGET (window3));
@@ -1330,7 +1098,7 @@ test_notice_version (void)
   wait_for_page (window, "notice");
   g_assert_cmpstr (gtk_label_get_text (window_child (window, "notice_title_label")), ==, "服务须知");
   click (window_child (window, "accept_button"));
-  wait_for (list_is_shown, window, "the certificate list", window);
+  cd_test_ui_wait_for (list_is_shown, window, "the certificate list", window);
   gtk_widget_destroy (GTK_WIDGET (window));
 
   /* The operator publishes version 2 and restarts the service on the same data. */
@@ -1345,9 +1113,9 @@ test_notice_version (void)
   g_assert_cmpstr (gtk_label_get_text (window_child (window, "notice_title_label")), ==, "电子证书服务须知（修订）");
   g_assert_cmpstr (gtk_label_get_text (window_child (window, "notice_body_label")), ==,
                    "一、本服务须知已更新。\n二、请阅读后接受。");
-  save_screenshot (window, "new-version");
+  cd_test_ui_save_screenshot (window, "new-version");
   click (window_child (window, "accept_button"));
-  wait_for (list_is_shown, window, "the certificate list after the new notice", window);
+  cd_test_ui_wait_for (list_is_shown, window, "the certificate list after the new notice", window);
   gtk_widget_destroy (GTK_WIDGET (window));
 
   g_unlink (v2_path);
@@ -1369,8 +1137,8 @@ test_demo_service (void)
   GAsyncResult *pending = NULL;
   CdWindow *window;
 
-  cd_demo_service_start_async (demo, NULL, result_cb, &pending);
-  result = wait_result (&pending);
+  cd_demo_service_start_async (demo, NULL, cd_test_async_result_cb, &pending);
+  result = cd_test_ui_wait_result (&pending);
   g_assert_true (cd_demo_service_start_finish (demo, result, &error));
   g_assert_no_error (error);
   url = g_strdup (cd_demo_service_get_base_url (demo));
@@ -1384,8 +1152,8 @@ test_demo_service (void)
   cd_window_sign_in (window, CD_DEMO_SERVICE_ID_NUMBER, CD_DEMO_SERVICE_PASSWORD, CD_WINDOW_CREDENTIALS_NONE);
   wait_for_page (window, "notice");
   click (window_child (window, "accept_button"));
-  wait_for (list_is_shown, window, "the demo holder's certificates", window);
-  save_screenshot (window, "demo");
+  cd_test_ui_wait_for (list_is_shown, window, "the demo holder's certificates", window);
+  cd_test_ui_save_screenshot (window, "demo");
   gtk_widget_destroy (GTK_WIDGET (window));
 
   /* Nothing of the demo in the keyring. */
@@ -1401,9 +1169,10 @@ test_demo_service (void)
     g_autoptr(CdClient) probe = cd_client_new (url, NULL);
     g_autoptr(CdHolder) holder = NULL;
 
-    cd_client_sign_in_async (probe, CD_DEMO_SERVICE_ID_NUMBER, CD_DEMO_SERVICE_PASSWORD, NULL, result_cb, &pending);
+    cd_client_sign_in_async (probe, CD_DEMO_SERVICE_ID_NUMBER, CD_DEMO_SERVICE_PASSWORD, NULL,
+                             cd_test_async_result_cb, &pending);
     g_clear_object (&result);
-    result = wait_result (&pending);
+    result = cd_test_ui_wait_result (&pending);
     holder = cd_client_sign_in_finish (probe, result, &error);
     g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_NETWORK);
   }
@@ -1422,8 +1191,8 @@ test_demo_service_fails (void)
 
   /* A program that exits at once without saying where it listens. */
   g_setenv ("CERTDESK_SERVER_BINARY", "/bin/false", TRUE);
-  cd_demo_service_start_async (demo, NULL, result_cb, &pending);
-  result = wait_result (&pending);
+  cd_demo_service_start_async (demo, NULL, cd_test_async_result_cb, &pending);
+  result = cd_test_ui_wait_result (&pending);
   g_assert_false (cd_demo_service_start_finish (demo, result, &error));
   g_assert_error (error, CD_DEMO_SERVICE_ERROR, CD_DEMO_SERVICE_ERROR_FAILED);
   g_setenv ("CERTDESK_SERVER_BINARY", saved_binary, TRUE);
@@ -1439,53 +1208,23 @@ test_demo_service_fails (void)
   g_assert_cmpstr (gtk_label_get_text (window_child (window, "loading_label")), ==,
                    _("The certificate service is not available."));
   g_assert_false (gtk_widget_get_visible (window_child (window, "loading_spinner")));
-  save_screenshot (window, "demo-failed");
+  cd_test_ui_save_screenshot (window, "demo-failed");
   gtk_widget_destroy (GTK_WIDGET (window));
+}
+
+/* The zh_CN run proves the window speaks Chinese. */
+static void
+check_chinese (void)
+{
+  g_assert_cmpstr (_("Valid"), ==, "有效");
+  g_assert_cmpstr (_("Sign In to CertDesk"), ==, "登录 CertDesk");
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("CERTDESK_LOCALEDIR");
-  const char *expect_language = g_getenv ("CERTDESK_TEST_EXPECT_LANGUAGE");
-  g_autofree char *default_dir = NULL;
-
-  /* The app's own locale set-up (src/client/main.c). */
-  setlocale (LC_ALL, "");
-  if (localedir != NULL && *localedir != '\0')
-    bindtextdomain (GETTEXT_PACKAGE, localedir);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  /* Not G_TEST_OPTION_ISOLATE_DIRS: ui-session.sh already gives throwaway HOME and XDG
-   * dirs, and GTK needs the system's data dirs for its icons. */
-  g_test_init (&argc, &argv, NULL);
-  gtk_disable_setlocale ();
-  if (!gtk_init_check (&argc, &argv))
-    {
-      g_test_skip ("No display; run under tests/ui-session.sh");
-      return 77;
-    }
-  hdy_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  screenshot_dir = g_getenv ("CERTDESK_SCREENSHOT_DIR");
-  if (screenshot_dir == NULL || *screenshot_dir == '\0')
-    {
-      default_dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                      "screenshots", NULL);
-      screenshot_dir = default_dir;
-    }
-  g_assert_cmpint (g_mkdir_with_parents (screenshot_dir, 0755), ==, 0);
-  remove_old_screenshots ();
-
-  /* The zh_CN run proves the window speaks Chinese. */
-  if (g_strcmp0 (expect_language, "zh_CN") == 0)
-    {
-      g_assert_cmpstr (_("Valid"), ==, "有效");
-      g_assert_cmpstr (_("Sign In to CertDesk"), ==, "登录 CertDesk");
-    }
+  cd_test_ui_init (&argc, &argv, check_chinese);
 
   start_notification_server ();
   no_secrets = g_strcmp0 (g_getenv ("KEYRING_SESSION_NO_SECRETS"), "1") == 0;

@@ -11,16 +11,10 @@
 #include "cd-id-number.h"
 #include "cd-register-page.h"
 #include "cd-test-service.h"
+#include "cd-test-ui.h"
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
-#include <handy.h>
-#include <locale.h>
 #include <string.h>
-
-#define WAIT_SECONDS 30.0
-
-static const char *screenshot_dir;
 
 typedef struct
 {
@@ -40,133 +34,13 @@ typedef struct
   Emitted         emitted;
 } Fixture;
 
-/* Running the main loop */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-iterate (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (WAIT_SECONDS * G_USEC_PER_SEC);
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out after %.0f s waiting for %s", WAIT_SECONDS, what);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  iterate ();
-}
-
-static gboolean
-result_is_set (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-result_cb (GObject      *source_object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-frame_after (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-frame_cb (GdkFrameClock *clock,
-          gpointer       data)
-{
-  *(gboolean *) data = TRUE;
-}
-
-/* Two frames, so what was queued is painted. */
-static void
-wait_for_frames (GtkWidget *window)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
-
-  for (int i = 0; i < 2; i++)
-    {
-      gboolean painted = FALSE;
-      gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (frame_cb), &painted);
-
-      gtk_widget_queue_draw (window);
-      wait_for (frame_after, &painted, "a frame");
-      g_signal_handler_disconnect (clock, id);
-    }
-}
-
-/* Screenshots: the window drawn into an image, as it is on screen. */
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  static guint counter;
-  g_autofree char *path = NULL;
-  g_autofree char *file_name = NULL;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  cairo_status_t status;
-
-  wait_for_frames (window);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gtk_widget_get_allocated_width (window),
-                                        gtk_widget_get_allocated_height (window));
-  cr = cairo_create (surface);
-  gtk_widget_draw (window, cr);
-  cairo_destroy (cr);
-
-  file_name = g_strdup_printf ("%02u-register-page-%s.png", ++counter, name);
-  path = g_build_filename (screenshot_dir, file_name, NULL);
-  status = cairo_surface_write_to_png (surface, path);
-  cairo_surface_destroy (surface);
-  g_assert_cmpint (status, ==, CAIRO_STATUS_SUCCESS);
-  g_test_message ("screenshot: %s", path);
-}
-
-/* Only this run's pictures stay in the directory. */
-static void
-remove_old_screenshots (void)
-{
-  g_autoptr(GDir) dir = g_dir_open (screenshot_dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      if (g_str_has_suffix (name, ".png"))
-        {
-          g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
-
-          g_unlink (path);
-        }
-    }
-}
-
 /* The page's widgets */
 
 static gpointer
 child (Fixture    *fixture,
        const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (fixture->page), CD_TYPE_REGISTER_PAGE, name);
-
-  g_assert_nonnull (object);
-  return object;
+  return cd_test_ui_template_child (fixture->page, CD_TYPE_REGISTER_PAGE, name);
 }
 
 static gboolean
@@ -182,7 +56,7 @@ set_text (Fixture    *fixture,
           const char *text)
 {
   gtk_entry_set_text (child (fixture, entry), text);
-  iterate ();
+  cd_test_ui_iterate ();
 }
 
 /* The message under @entry: NULL when there is none. */
@@ -221,31 +95,6 @@ assert_problem (Fixture    *fixture,
     g_assert_cmpint (has_class (child (fixture, label), "cd-field-problem"), ==, error);
 }
 
-/* A key press, as if typed, delivered to whatever has the focus. */
-static void
-send_key (Fixture *fixture,
-          guint    keyval,
-          guint    state)
-{
-  GdkEvent *event = gdk_event_new (GDK_KEY_PRESS);
-  GdkKeymapKey *keys = NULL;
-  int n_keys = 0;
-
-  event->key.window = g_object_ref (gtk_widget_get_window (fixture->window));
-  event->key.send_event = TRUE;
-  event->key.time = GDK_CURRENT_TIME;
-  event->key.state = state;
-  event->key.keyval = keyval;
-  if (gdk_keymap_get_entries_for_keyval (gdk_keymap_get_for_display (gdk_display_get_default ()), keyval,
-                                         &keys, &n_keys) && n_keys > 0)
-    event->key.hardware_keycode = keys[0].keycode;
-  g_free (keys);
-  gdk_event_set_device (event, gdk_seat_get_keyboard (gdk_display_get_default_seat (gdk_display_get_default ())));
-  gtk_main_do_event (event);
-  gdk_event_free (event);
-  iterate ();
-}
-
 static void
 send_focus_out (GtkWidget *widget)
 {
@@ -256,7 +105,7 @@ send_focus_out (GtkWidget *widget)
   event->focus_change.in = FALSE;
   gtk_widget_send_focus_change (widget, event);
   gdk_event_free (event);
-  iterate ();
+  cd_test_ui_iterate ();
 }
 
 static gboolean
@@ -269,34 +118,6 @@ static GtkWidget *
 focus (Fixture *fixture)
 {
   return gtk_window_get_focus (GTK_WINDOW (fixture->window));
-}
-
-/* Accessibility: every control the holder can reach has a name. */
-static void
-collect_unnamed (GtkWidget *widget,
-                 gpointer   user_data)
-{
-  GString *unnamed = user_data;
-
-  if (!gtk_widget_get_mapped (widget))
-    return;
-
-  /* A combo box's own button: GTK reports its focus as the combo box's. */
-  if (GTK_IS_BUTTON (widget) && gtk_widget_get_ancestor (widget, GTK_TYPE_COMBO_BOX) != NULL)
-    return;
-
-  if (((GTK_IS_BUTTON (widget) || GTK_IS_ENTRY (widget)) && gtk_widget_get_can_focus (widget)) ||
-      GTK_IS_COMBO_BOX (widget))
-    {
-      const char *name = atk_object_get_name (gtk_widget_get_accessible (widget));
-
-      if (name == NULL || *name == '\0')
-        g_string_append_printf (unnamed, " %s(%s)", G_OBJECT_TYPE_NAME (widget),
-                                gtk_buildable_get_name (GTK_BUILDABLE (widget)));
-    }
-
-  if (GTK_IS_CONTAINER (widget))
-    gtk_container_forall (GTK_CONTAINER (widget), collect_unnamed, unnamed);
 }
 
 /* An 18-character resident ID number whose check character is X. */
@@ -360,11 +181,12 @@ fixture_set_up (Fixture       *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 640, 900);
   gtk_container_add (GTK_CONTAINER (fixture->window), GTK_WIDGET (fixture->page));
   gtk_window_present (GTK_WINDOW (fixture->window));
-  wait_for_frames (fixture->window);
+  cd_test_ui_wait_for_frame (fixture->window);
   /* The keyboard focus, as a window manager would give it: without it, GTK cannot move
    * the focus out of a combo box. */
   gdk_window_focus (gtk_widget_get_window (fixture->window), GDK_CURRENT_TIME);
-  wait_for (window_is_active, fixture->window, "the window to have the keyboard focus");
+  cd_test_ui_wait_for (window_is_active, fixture->window, "the window to have the keyboard focus",
+                       fixture->window);
 }
 
 static void
@@ -372,7 +194,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
   gtk_widget_destroy (fixture->window);
-  iterate ();
+  cd_test_ui_iterate ();
   g_free (fixture->emitted.id_type);
   g_free (fixture->emitted.id_number);
   g_free (fixture->emitted.name);
@@ -385,18 +207,15 @@ static void
 test_id_number (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  g_autoptr(GString) unnamed = g_string_new (NULL);
   g_autofree char *missing = NULL;
   g_autofree char *normalized = NULL;
 
   g_assert_cmpint (cd_register_page_get_id_type (fixture->page), ==, CD_ID_TYPE_RESIDENT_ID);
   g_assert_false (can_register (fixture));
   g_assert_null (problem (fixture, "id_problem_label"));
-  save_screenshot (fixture->window, "empty");
+  cd_test_ui_save_screenshot (fixture->window, "empty");
 
-  gtk_container_forall (GTK_CONTAINER (fixture->window), collect_unnamed, unnamed);
-  if (unnamed->len > 0)
-    g_error ("controls without an accessible name:%s", unnamed->str);
+  cd_test_ui_assert_accessible_names (fixture->window, "the registration page");
 
   set_text (fixture, "name_entry", "张三");
   set_text (fixture, "password_entry", "correct horse");
@@ -410,7 +229,7 @@ test_id_number (Fixture       *fixture,
   assert_problem (fixture, "id_problem_label", "id_entry", missing, FALSE);
   g_assert_true (has_class (child (fixture, "id_problem_label"), "dim-label"));
   g_assert_false (can_register (fixture));
-  save_screenshot (fixture->window, "id-incomplete");
+  cd_test_ui_save_screenshot (fixture->window, "id-incomplete");
 
   /* Left incomplete, the hint becomes an error. */
   send_focus_out (child (fixture, "id_entry"));
@@ -439,7 +258,7 @@ test_id_number (Fixture       *fixture,
   assert_problem (fixture, "id_problem_label", "id_entry",
                   _("This resident ID number is mistyped: its last character does not match the others."), TRUE);
   g_assert_false (can_register (fixture));
-  save_screenshot (fixture->window, "wrong-check-digit");
+  cd_test_ui_save_screenshot (fixture->window, "wrong-check-digit");
 
   set_text (fixture, "id_entry", CD_TEST_DEMO_ID_NUMBER);
   assert_problem (fixture, "id_problem_label", "id_entry", NULL, FALSE);
@@ -449,7 +268,7 @@ test_id_number (Fixture       *fixture,
   set_text (fixture, "id_entry", "E1234567");
   g_assert_false (can_register (fixture));
   cd_register_page_set_id_type (fixture->page, CD_ID_TYPE_PASSPORT);
-  iterate ();
+  cd_test_ui_iterate ();
   g_assert_cmpstr (gtk_combo_box_get_active_id (child (fixture, "id_type_combo")), ==, "passport");
   assert_problem (fixture, "id_problem_label", "id_entry", NULL, FALSE);
   g_assert_true (can_register (fixture));
@@ -460,7 +279,7 @@ test_id_number (Fixture       *fixture,
   set_text (fixture, "id_entry", "E12 345/6");
   assert_problem (fixture, "id_problem_label", "id_entry", _("An ID number has only letters and digits."), TRUE);
   g_assert_false (can_register (fixture));
-  save_screenshot (fixture->window, "passport-punctuation");
+  cd_test_ui_save_screenshot (fixture->window, "passport-punctuation");
 
   gtk_combo_box_set_active_id (child (fixture, "id_type_combo"), "other");
   set_text (fixture, "id_entry", "hk a1234567");
@@ -494,7 +313,7 @@ test_name_and_passwords (Fixture       *fixture,
   send_focus_out (child (fixture, "password_entry"));
   assert_problem (fixture, "password_problem_label", "password_entry",
                   _("The password is too short: use at least 8 characters."), TRUE);
-  save_screenshot (fixture->window, "short-password");
+  cd_test_ui_save_screenshot (fixture->window, "short-password");
 
   /* Exactly 8 characters (not bytes) is enough. */
   set_text (fixture, "password_entry", "密码密码密码密码");
@@ -511,7 +330,7 @@ test_name_and_passwords (Fixture       *fixture,
   set_text (fixture, "confirm_entry", "correct hoarse");
   assert_problem (fixture, "confirm_problem_label", "confirm_entry", _("The passwords do not match."), TRUE);
   g_assert_false (can_register (fixture));
-  save_screenshot (fixture->window, "mismatch");
+  cd_test_ui_save_screenshot (fixture->window, "mismatch");
   set_text (fixture, "confirm_entry", "correct");
   send_focus_out (child (fixture, "confirm_entry"));
   assert_problem (fixture, "confirm_problem_label", "confirm_entry", _("The passwords do not match."), TRUE);
@@ -551,16 +370,16 @@ test_keyboard (Fixture       *fixture,
 
   /* Enter goes from field to field while the form is incomplete. */
   set_text (fixture, "id_entry", typed);
-  send_key (fixture, GDK_KEY_Return, 0);
+  cd_test_ui_press_key (fixture->window, GDK_KEY_Return, 0);
   g_assert_true (focus (fixture) == child (fixture, "name_entry"));
   set_text (fixture, "name_entry", "  王五 ");
-  send_key (fixture, GDK_KEY_Return, 0);
+  cd_test_ui_press_key (fixture->window, GDK_KEY_Return, 0);
   g_assert_true (focus (fixture) == child (fixture, "password_entry"));
   set_text (fixture, "password_entry", "tiger lily 7");
-  send_key (fixture, GDK_KEY_Return, 0);
+  cd_test_ui_press_key (fixture->window, GDK_KEY_Return, 0);
   g_assert_true (focus (fixture) == child (fixture, "confirm_entry"));
   set_text (fixture, "confirm_entry", "tiger lily");
-  send_key (fixture, GDK_KEY_Return, 0);
+  cd_test_ui_press_key (fixture->window, GDK_KEY_Return, 0);
   /* Enter in the last field with a mismatch: the error, and no ::register. */
   assert_problem (fixture, "confirm_problem_label", "confirm_entry", _("The passwords do not match."), TRUE);
   g_assert_true (focus (fixture) == child (fixture, "confirm_entry"));
@@ -568,9 +387,10 @@ test_keyboard (Fixture       *fixture,
   set_text (fixture, "confirm_entry", "tiger lily 7");
 
   /* The mnemonic of "Remember me". */
-  send_key (fixture, GDK_KEY_r, GDK_MOD1_MASK);
+  cd_test_ui_press_key (fixture->window, GDK_KEY_r, GDK_MOD1_MASK);
   /* A button activated from the keyboard is pressed for a moment before it toggles. */
-  wait_for (toggle_is_active, child (fixture, "remember_check"), "Remember me to be checked");
+  cd_test_ui_wait_for (toggle_is_active, child (fixture, "remember_check"), "Remember me to be checked",
+                       fixture->window);
 
   /* Tab order, from the ID type to the link. */
   gtk_widget_grab_focus (child (fixture, "id_type_combo"));
@@ -583,13 +403,13 @@ test_keyboard (Fixture       *fixture,
         g_error ("Tab %u: the focus is on %s(%s), not on %s", i, focused != NULL ? G_OBJECT_TYPE_NAME (focused) : "nothing",
                  focused != NULL && GTK_IS_BUILDABLE (focused) ? gtk_buildable_get_name (GTK_BUILDABLE (focused)) : "",
                  order[i]);
-      send_key (fixture, GDK_KEY_Tab, 0);
+      cd_test_ui_press_key (fixture->window, GDK_KEY_Tab, 0);
     }
 
   /* Enter in the last field registers, with the values normalized. */
   gtk_widget_grab_focus (child (fixture, "confirm_entry"));
-  save_screenshot (fixture->window, "complete");
-  send_key (fixture, GDK_KEY_Return, 0);
+  cd_test_ui_save_screenshot (fixture->window, "complete");
+  cd_test_ui_press_key (fixture->window, GDK_KEY_Return, 0);
   g_assert_cmpuint (fixture->emitted.count, ==, 1);
   g_assert_cmpstr (fixture->emitted.id_type, ==, "resident_id");
   g_assert_cmpstr (fixture->emitted.id_number, ==, id_number);
@@ -600,13 +420,13 @@ test_keyboard (Fixture       *fixture,
 
   /* Busy: nothing to type or press, a message with a spinner. */
   cd_register_page_set_busy (fixture->page, "Registering…");
-  iterate ();
+  cd_test_ui_iterate ();
   g_assert_true (cd_register_page_get_busy (fixture->page));
   g_assert_false (gtk_widget_is_sensitive (child (fixture, "id_entry")));
   g_assert_false (can_register (fixture));
   g_assert_true (gtk_widget_get_visible (child (fixture, "status_box")));
   g_assert_cmpstr (gtk_label_get_text (child (fixture, "status_label")), ==, "Registering…");
-  save_screenshot (fixture->window, "busy");
+  cd_test_ui_save_screenshot (fixture->window, "busy");
   gtk_widget_activate (child (fixture, "confirm_entry"));
   g_assert_cmpuint (fixture->emitted.count, ==, 1);
   cd_register_page_set_busy (fixture->page, NULL);
@@ -615,11 +435,11 @@ test_keyboard (Fixture       *fixture,
 
   /* The link to the sign-in page. */
   g_signal_emit_by_name (child (fixture, "sign_in_link"), "clicked");
-  iterate ();
+  cd_test_ui_iterate ();
   g_assert_cmpuint (fixture->emitted.sign_in_requests, ==, 1);
 
   cd_register_page_clear (fixture->page);
-  iterate ();
+  cd_test_ui_iterate ();
   g_assert_cmpstr (gtk_entry_get_text (child (fixture, "id_entry")), ==, "");
   g_assert_cmpstr (gtk_entry_get_text (child (fixture, "name_entry")), ==, "");
   g_assert_false (gtk_toggle_button_get_active (child (fixture, "remember_check")));
@@ -634,9 +454,11 @@ register_holder (CdClient   *client,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
 
+  GAsyncResult *pending = NULL;
+
   cd_client_register_async (client, emitted->id_type, emitted->id_number, emitted->name, emitted->password,
-                            cancellable, result_cb, &result);
-  wait_for (result_is_set, &result, "the service to answer");
+                            cancellable, cd_test_async_result_cb, &pending);
+  result = cd_test_ui_wait_result (&pending);
   return cd_client_register_finish (client, result, error);
 }
 
@@ -685,11 +507,11 @@ test_service_round_trip (Fixture       *fixture,
   g_assert_error (error, CD_CLIENT_ERROR, CD_CLIENT_ERROR_ACCOUNT_EXISTS);
   g_test_message ("account_exists: %s", error->message);
   cd_register_page_show_error (fixture->page, error);
-  iterate ();
+  cd_test_ui_iterate ();
   assert_problem (fixture, "id_problem_label", "id_entry", error->message, TRUE);
   g_assert_false (can_register (fixture));
   g_assert_null (problem (fixture, "error_label"));
-  save_screenshot (fixture->window, "account-exists");
+  cd_test_ui_save_screenshot (fixture->window, "account-exists");
 
   /* Editing the ID number takes the answer away. */
   set_text (fixture, "id_entry", CD_TEST_DEMO_ID_NUMBER);
@@ -711,52 +533,18 @@ test_service_round_trip (Fixture       *fixture,
   g_assert_null (problem (fixture, "error_label"));
 }
 
+static void
+check_chinese (void)
+{
+  g_assert_cmpstr (_("Create a CertDesk Account"), ==, "注册 CertDesk 账号");
+  g_assert_cmpstr (_("The passwords do not match."), ==, "两次输入的密码不一致。");
+}
+
 int
 main (int    argc,
       char **argv)
 {
-  const char *localedir = g_getenv ("CERTDESK_LOCALEDIR");
-  g_autofree char *default_dir = NULL;
-  g_autoptr(GtkCssProvider) css = NULL;
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  /* Not G_TEST_OPTION_ISOLATE_DIRS: it hides the icon theme in XDG_DATA_DIRS;
-   * ui-session.sh gives the run a throwaway HOME and XDG dirs already. */
-  g_test_init (&argc, &argv, NULL);
-  gtk_disable_setlocale ();
-  if (!gtk_init_check (&argc, &argv))
-    {
-      g_test_skip ("No display; run under tests/ui-session.sh");
-      return 77;
-    }
-  hdy_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  /* The app's own styles, which the application loads. */
-  css = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (css, "/io/github/certdesk/CertDesk/ui/style.css");
-  gtk_style_context_add_provider_for_screen (gdk_screen_get_default (), GTK_STYLE_PROVIDER (css),
-                                             GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-
-  screenshot_dir = g_getenv ("CERTDESK_SCREENSHOT_DIR");
-  if (screenshot_dir == NULL || *screenshot_dir == '\0')
-    {
-      default_dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                      "screenshots", NULL);
-      screenshot_dir = default_dir;
-    }
-  g_assert_cmpint (g_mkdir_with_parents (screenshot_dir, 0755), ==, 0);
-  remove_old_screenshots ();
-
-  /* The zh_CN run proves the page speaks Chinese. */
-  if (g_strcmp0 (g_getenv ("CERTDESK_TEST_EXPECT_LANGUAGE"), "zh_CN") == 0)
-    {
-      g_assert_cmpstr (_("Create a CertDesk Account"), ==, "注册 CertDesk 账号");
-      g_assert_cmpstr (_("The passwords do not match."), ==, "两次输入的密码不一致。");
-    }
+  cd_test_ui_init (&argc, &argv, check_chinese);
 
   g_test_add ("/certdesk/register-page/id-number", Fixture, NULL, fixture_set_up, test_id_number,
               fixture_tear_down);

@@ -4,6 +4,7 @@
 #include "cd-pdf-signer.h"
 #include "cd-signature.h"
 #include "cd-signing-identity.h"
+#include "cd-test-certificate.h"
 #include "cd-trust-store.h"
 
 #include <string.h>
@@ -13,11 +14,8 @@
 #include <cairo.h>
 #include <glib/gstdio.h>
 
-#define SIGNER_CN     "CertDesk Certificate Service Signing"
 #define SERVICE_URL   "https://zs.example.gov.cn/certdesk"
 #define OTHER_URL     "https://other.example.cn"
-#define VERIFY_URL    "https://zs.example.gov.cn/v/8f3a2c41"
-#define READY_AT      G_GINT64_CONSTANT (1795579200)
 #define N_CONCURRENT  8
 
 /* Made once: RSA key generation is the slow part. */
@@ -35,48 +33,6 @@ typedef struct
 
 static Documents documents;
 
-static CdCertificateRecord *
-make_certificate (void)
-{
-  CdCertificateRecord *certificate = g_new0 (CdCertificateRecord, 1);
-
-  certificate->id = g_strdup ("c-0001");
-  certificate->cert_no = g_strdup ("0620223201000123");
-  certificate->qualification = g_strdup ("注册安全工程师");
-  certificate->specialty = g_strdup ("化工安全");
-  certificate->level = g_strdup ("中级");
-  certificate->holder_name = g_strdup ("李四");
-  certificate->gender = g_strdup ("女");
-  certificate->id_type = CD_ID_TYPE_RESIDENT_ID;
-  certificate->id_number = g_strdup ("11010519491231002X");
-  certificate->management_no = g_strdup ("AQ2022110100345");
-  certificate->issued_on = g_strdup ("2022-06-30");
-  certificate->issuer = g_strdup ("中华人民共和国人力资源和社会保障部");
-  certificate->status = CD_CERTIFICATE_STATUS_VALID;
-
-  return certificate;
-}
-
-static CdAnnotationRecord *
-make_annotation (void)
-{
-  CdAnnotationRecord *annotation = g_new0 (CdAnnotationRecord, 1);
-
-  annotation->id = g_strdup ("a-0001");
-  annotation->annotation_no = g_strdup ("JZ20261125000042");
-  annotation->certificate_id = g_strdup ("c-0001");
-  annotation->scenario = CD_SCENARIO_SELF_USE;
-  annotation->validity_days = 30;
-  annotation->state = CD_ANNOTATION_STATE_READY;
-  annotation->requested_at = READY_AT - 5;
-  annotation->ready_at = READY_AT;
-  annotation->valid_from = READY_AT;
-  annotation->valid_until = READY_AT + 30 * 24 * 60 * 60;
-  annotation->verification_code = g_strdup ("K7Q3-9XMD");
-
-  return annotation;
-}
-
 static GBytes *
 sign (GBytes            *pdf,
       CdSigningIdentity *identity)
@@ -93,8 +49,8 @@ static void
 documents_init (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CdCertificateRecord) certificate = make_certificate ();
-  g_autoptr(CdAnnotationRecord) annotation = make_annotation ();
+  g_autoptr(CdCertificateRecord) certificate = cd_test_certificate_new (CD_TEST_CERTIFICATE_HOLDER);
+  g_autoptr(CdAnnotationRecord) annotation = cd_test_annotation_new ();
   g_autofree char *other_dir = NULL;
 
   documents.dir = g_dir_make_tmp ("certdesk-test-signature-XXXXXX", &error);
@@ -106,7 +62,7 @@ documents_init (void)
   documents.other_identity = cd_signing_identity_load_or_create (other_dir, &error);
   g_assert_no_error (error);
 
-  documents.unsigned_pdf = cd_certificate_document_render (certificate, annotation, VERIFY_URL,
+  documents.unsigned_pdf = cd_certificate_document_render (certificate, annotation, CD_TEST_VERIFY_URL,
                                                            &error);
   g_assert_no_error (error);
 
@@ -272,7 +228,7 @@ test_valid (void)
   gboolean whole;
 
   g_assert_cmpint (cd_signature_info_get_status (info), ==, CD_SIGNATURE_VALID);
-  g_assert_cmpstr (cd_signature_info_get_signer_name (info), ==, SIGNER_CN);
+  g_assert_cmpstr (cd_signature_info_get_signer_name (info), ==, CD_TEST_SIGNER_CN);
   g_assert_cmpstr (cd_signature_info_get_signer_fingerprint (info), ==,
                    cd_signing_identity_get_fingerprint (documents.identity));
   g_assert_true (cd_signature_info_get_covers_whole_document (info));
@@ -281,13 +237,13 @@ test_valid (void)
    * coarse clock may still show the previous second. */
   g_assert_cmpint (cd_signature_info_get_signing_time (info), >=, documents.signed_after - 1);
   g_assert_cmpint (cd_signature_info_get_signing_time (info), <=, documents.signed_before);
-  assert_summary_contains (info, "Signed by " SIGNER_CN " on ");
+  assert_summary_contains (info, "Signed by " CD_TEST_SIGNER_CN " on ");
   assert_summary_contains (info, "valid");
 
   g_object_get (info, "status", &status, "signer-name", &name, "signing-time", &signing_time,
                 "signer-fingerprint", &fingerprint, "covers-whole-document", &whole, NULL);
   g_assert_cmpint (status, ==, CD_SIGNATURE_VALID);
-  g_assert_cmpstr (name, ==, SIGNER_CN);
+  g_assert_cmpstr (name, ==, CD_TEST_SIGNER_CN);
   g_assert_cmpint (signing_time, ==, cd_signature_info_get_signing_time (info));
   g_assert_cmpstr (fingerprint, ==, cd_signing_identity_get_fingerprint (documents.identity));
   g_assert_true (whole);
@@ -457,7 +413,7 @@ test_pinning (void)
   info = verify_bytes ("other.pdf", documents.other_signed_pdf, trust, SERVICE_URL);
   g_assert_cmpint (cd_signature_info_get_status (info), ==, CD_SIGNATURE_UNTRUSTED);
   g_assert_cmpstr (cd_signature_info_get_signer_fingerprint (info), ==, other_fingerprint);
-  g_assert_cmpstr (cd_signature_info_get_signer_name (info), ==, SIGNER_CN);
+  g_assert_cmpstr (cd_signature_info_get_signer_name (info), ==, CD_TEST_SIGNER_CN);
   g_assert_true (cd_signature_info_get_covers_whole_document (info));
   assert_summary_contains (info, "not with a key this computer trusts");
   g_object_unref (info);
