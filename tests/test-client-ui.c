@@ -914,6 +914,88 @@ read_bytes (const char *path)
   return g_bytes_new_take (g_steal_pointer (&data), length);
 }
 
+static void
+lapse_fixture_set_up (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A day lasts three seconds: a one-day annotation lapses during the test. */
+  fixture->service = cd_test_service_start ("--demo", "--processing-seconds", "0", "--day-seconds", "3", NULL);
+  fixture->client = cd_client_new (fixture->service->base_url, &error);
+  g_assert_no_error (error);
+  cd_client_set_poll_interval (fixture->client, 200, 500);
+  fixture->keyring = cd_keyring_new ();
+  fixture->window = new_window (fixture->client, fixture->keyring);
+}
+
+static GtkListBoxRow *
+find_library_row (CdWindow   *window,
+                  const char *cert_no)
+{
+  GtkContainer *list_box = cd_test_ui_template_child (window_child (window, "library_list"),
+                                                      CD_TYPE_CERTIFICATE_LIST, "list_box");
+  g_autoptr(GList) rows = gtk_container_get_children (list_box);
+
+  for (GList *l = rows; l != NULL; l = l->next)
+    {
+      if (g_strcmp0 (cd_certificate_get_cert_no (cd_certificate_row_get_certificate (l->data)), cert_no) == 0)
+        return l->data;
+    }
+  return NULL;
+}
+
+static gboolean
+library_row_is_expired (gpointer window)
+{
+  GtkListBoxRow *row = find_library_row (window, "YS2019110105004567");
+
+  return row != NULL &&
+         g_strcmp0 (gtk_label_get_text (row_child (row, "annotation_label")), _("Annotation expired")) == 0;
+}
+
+/* A downloaded annotation that lapses shows as expired in the library; opened while the
+ * service is there, it leads to the certificate's page to apply again. */
+static void
+test_lapsed (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  CdWindow *window = fixture->window;
+  GtkWidget *view_button = annotation_child (window, "view_button");
+
+  cd_window_sign_in (window, CD_TEST_DEMO_ID_NUMBER, CD_TEST_DEMO_PASSWORD, CD_WINDOW_CREDENTIALS_NONE);
+  wait_for_page (window, "notice");
+  click (window_child (window, "accept_button"));
+  cd_test_ui_wait_for (list_is_shown, window, "the certificate list", window);
+
+  open_certificate (window, "执业药师");
+  g_free (apply_for (window, 1, NULL));
+  cd_test_ui_wait_for (cd_test_ui_is_mapped, view_button, "a valid annotation", window);
+  click (view_button);
+  g_assert_cmpint (wait_for_signature (window), ==, CD_SIGNATURE_VALID);
+  cd_test_ui_press_key (window, GDK_KEY_Escape, 0);
+  g_assert_cmpstr (visible_page (window), ==, "annotations");
+
+  /* Three seconds later the page left open says it lapsed and offers to apply again… */
+  wait_for_label (window, annotation_child (window, "state_label"), _("Annotation expired"));
+  g_assert_false (gtk_widget_get_visible (view_button));
+  g_assert_true (gtk_widget_is_sensitive (annotation_child (window, "apply_button")));
+
+  /* …the library says so too… */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "library", NULL);
+  cd_test_ui_wait_for (library_row_is_expired, window, "the lapsed annotation in the library", window);
+  cd_test_ui_save_screenshot (window, "library-expired");
+
+  /* …and opening it offers to apply again. */
+  gtk_widget_activate (GTK_WIDGET (find_library_row (window, "YS2019110105004567")));
+  cd_test_ui_wait_for (annotation_page_is_loaded, window, "the certificate's page", window);
+  g_assert_cmpstr (gtk_label_get_text (annotation_child (window, "title_label")), ==, "执业药师");
+  g_assert_cmpstr (gtk_label_get_text (annotation_child (window, "state_label")), ==, _("Annotation expired"));
+  g_assert_true (gtk_widget_is_sensitive (annotation_child (window, "apply_button")));
+  g_assert_false (gtk_widget_get_visible (view_button));
+  cd_test_ui_save_screenshot (window, "apply-again");
+}
+
 /* A valid annotation: viewed (downloaded into the library, signature checked), saved
  * as a copy; then the next start shows the cached list at once, a start without the
  * service opens on the library, and PDFs from disk are checked against the pin. */
@@ -977,7 +1059,7 @@ test_documents (Fixture       *fixture,
   g_assert_nonnull (dir);
   while ((name = g_dir_read_name (dir)) != NULL)
     {
-      if (g_str_has_suffix (name, ".pdf"))
+      if (g_str_has_prefix (name, "AQ2021110105000123-") && g_str_has_suffix (name, ".pdf"))
         library_path = g_build_filename (library_dir, name, NULL);
     }
   g_assert_nonnull (library_path);
@@ -1247,6 +1329,8 @@ main (int   argc,
       g_test_add ("/certdesk/client-ui/annotation-page", Fixture, NULL, annotation_fixture_set_up,
                   test_annotation_page, fixture_tear_down);
       g_test_add_func ("/certdesk/client-ui/notice-version", test_notice_version);
+      g_test_add ("/certdesk/client-ui/lapsed", Fixture, NULL, lapse_fixture_set_up, test_lapsed,
+                  fixture_tear_down);
       g_test_add ("/certdesk/client-ui/documents", Fixture, NULL, annotation_fixture_set_up, test_documents,
                   fixture_tear_down);
     }

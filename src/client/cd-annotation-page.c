@@ -24,6 +24,7 @@ struct _CdAnnotationPage
   GCancellable  *cancellable;  /* everything for the certificate shown */
   guint          n_busy;
   gboolean       waiting;      /* following a pending annotation */
+  guint          lapse_id;     /* updates the page when the annotation lapses */
 
   /* Template widgets */
   GtkLabel      *title_label;    /* (unowned) */
@@ -207,6 +208,18 @@ dup_apply_reason (CdAnnotationPage *self,
   return NULL;
 }
 
+static void update_state (CdAnnotationPage *self);
+
+static gboolean
+lapse_cb (gpointer user_data)
+{
+  CdAnnotationPage *self = user_data;
+
+  self->lapse_id = 0;
+  update_state (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 update_state (CdAnnotationPage *self)
 {
@@ -255,6 +268,12 @@ update_state (CdAnnotationPage *self)
                             self->certificate != NULL && reason == NULL && self->n_busy == 0);
   atk_object_set_description (gtk_widget_get_accessible (GTK_WIDGET (self->apply_button)),
                               reason != NULL ? reason : "");
+
+  /* At the moment it lapses, the page offers to apply again without being reopened. */
+  g_clear_handle_id (&self->lapse_id, g_source_remove);
+  if (viewable && cd_annotation_get_valid_until (latest) > now)
+    self->lapse_id = g_timeout_add_seconds ((guint) MIN (cd_annotation_get_valid_until (latest) - now + 1, G_MAXINT32),
+                                            lapse_cb, self);
 
   for (GList *l = children; l != NULL; l = l->next)
     gtk_widget_destroy (l->data);
@@ -495,6 +514,7 @@ cd_annotation_page_dispose (GObject *object)
 {
   CdAnnotationPage *self = CD_ANNOTATION_PAGE (object);
 
+  g_clear_handle_id (&self->lapse_id, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);

@@ -14,6 +14,7 @@ struct _CdCertificateRow
 
   CdCertificate *certificate;
   CdAnnotation  *annotation;        /* the one whose changes are followed */
+  guint          lapse_id;          /* updates the labels when the annotation lapses */
 
   /* Template widgets */
   GtkLabel      *qualification_label; /* (unowned) */
@@ -87,6 +88,18 @@ set_style_class (GtkWidget  *widget,
   gtk_style_context_add_class (context, style_class);
 }
 
+static void update_labels (CdCertificateRow *self);
+
+static gboolean
+lapse_cb (gpointer user_data)
+{
+  CdCertificateRow *self = user_data;
+
+  self->lapse_id = 0;
+  update_labels (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 update_labels (CdCertificateRow *self)
 {
@@ -120,6 +133,14 @@ update_labels (CdCertificateRow *self)
   accessible_name = g_strdup_printf (_("%s, certificate number %s, %s, %s"), qualification,
                                      cd_certificate_get_cert_no (certificate), status_text, annotation);
   atk_object_set_name (gtk_widget_get_accessible (GTK_WIDGET (self)), accessible_name);
+
+  /* "Valid until" turns into "expired" at that moment, also in a window left open. */
+  g_clear_handle_id (&self->lapse_id, g_source_remove);
+  if (self->annotation != NULL && cd_annotation_get_state_at (self->annotation, now) == CD_ANNOTATION_STATE_READY &&
+      cd_annotation_get_valid_until (self->annotation) > now)
+    self->lapse_id = g_timeout_add_seconds ((guint) MIN (cd_annotation_get_valid_until (self->annotation) - now + 1,
+                                                         G_MAXINT32),
+                                            lapse_cb, self);
 }
 
 static void
@@ -203,6 +224,7 @@ cd_certificate_row_dispose (GObject *object)
 {
   CdCertificateRow *self = CD_CERTIFICATE_ROW (object);
 
+  g_clear_handle_id (&self->lapse_id, g_source_remove);
   g_clear_object (&self->annotation);
   g_clear_object (&self->certificate);
 
