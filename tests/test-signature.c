@@ -232,7 +232,7 @@ test_valid (void)
   g_assert_cmpstr (cd_signature_info_get_signer_fingerprint (info), ==,
                    cd_signing_identity_get_fingerprint (documents.identity));
   g_assert_true (cd_signature_info_get_covers_whole_document (info));
-  /* poppler reports the PKCS#7 signing-time attribute, which GnuTLS sets to the
+  /* The time is the PKCS#7 signing-time attribute, which GnuTLS sets to the
    * moment of signing (cd_pdf_sign's time only goes to /M), from time(), whose
    * coarse clock may still show the previous second. */
   g_assert_cmpint (cd_signature_info_get_signing_time (info), >=, documents.signed_after - 1);
@@ -284,8 +284,8 @@ test_tampered (void)
     }
 }
 
-/* poppler checks only the byte range, and finds a file with bytes appended
- * after the signed revision valid. */
+/* The signature checks out over its byte range, but the bytes appended after
+ * the signed revision are not vouched for. */
 static void
 test_appended (void)
 {
@@ -548,7 +548,7 @@ count_result_cb (GObject      *source,
   (*n_valid)++;
 }
 
-/* Several checks at once share one pin and poppler's NSS set-up. */
+/* Several checks at once share one pin. */
 static void
 test_concurrent (void)
 {

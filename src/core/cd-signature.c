@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/pkcs7.h>
 #include <gnutls/x509.h>
@@ -18,10 +19,6 @@
 /* How far from either end of the file the PDF specification lets readers look
  * for the header and for %%EOF. */
 #define END_WINDOW 1024
-/* Trust comes from the pin, not from NSS's database; see the HEADLESS notes on
- * why the OCSP flag is needed offline. */
-#define VALIDATION_FLAGS (POPPLER_SIGNATURE_VALIDATION_FLAG_VALIDATE_CERTIFICATE | \
-                          POPPLER_SIGNATURE_VALIDATION_FLAG_WITHOUT_OCSP_REVOCATION_CHECK)
 
 struct _CdSignatureInfo
 {
@@ -76,7 +73,6 @@ typedef struct
 
 /* poppler-glib 22.12 declares no autoptr cleanups. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerDocument, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerSignatureInfo, poppler_signature_info_free)
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_pkcs7_t, gnutls_pkcs7_deinit, NULL)
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_crt_t, gnutls_x509_crt_deinit, NULL)
 
@@ -211,85 +207,6 @@ open_document (GFile   *file,
   return NULL;
 }
 
-static gint64
-get_poppler_signing_time (const PopplerSignatureInfo *info)
-{
-  GDateTime *when = poppler_signature_info_get_local_signing_time (info);
-
-  return when != NULL ? g_date_time_to_unix (when) : 0;
-}
-
-/* Validates every signature field and returns the newest one's result, or NULL
- * without an error when there is none: the newest is the one that must cover
- * the whole file. */
-static PopplerSignatureInfo *
-validate_newest_signature (PopplerDocument  *document,
-                           GCancellable     *cancellable,
-                           GError          **error)
-{
-  /* poppler 22.12 validating in several threads at once often reports a digest
-   * mismatch for an intact file, and may crash while the first validations set
-   * NSS up, so validations take turns. */
-  static GMutex validation_mutex;
-  g_autoptr(PopplerSignatureInfo) newest = NULL;
-  GList *fields = poppler_document_get_signature_fields (document);
-
-  for (GList *l = fields; l != NULL; l = l->next)
-    {
-      g_autoptr(PopplerSignatureInfo) info = NULL;
-      g_autoptr(GError) local_error = NULL;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          g_clear_pointer (&newest, poppler_signature_info_free);
-          break;
-        }
-
-      /* No cancellable: on cancellation poppler returns at once but leaves its
-       * worker validating, outside the lock. A validation takes milliseconds. */
-      g_mutex_lock (&validation_mutex);
-      info = poppler_form_field_signature_validate_sync (l->data, VALIDATION_FLAGS, NULL,
-                                                         &local_error);
-      g_mutex_unlock (&validation_mutex);
-
-      if (info == NULL)
-        {
-          g_set_error (error, CD_SIGNATURE_ERROR, CD_SIGNATURE_ERROR_FAILED,
-                       _("Cannot check the signature: %s"), local_error->message);
-          g_clear_pointer (&newest, poppler_signature_info_free);
-          break;
-        }
-
-      if (newest == NULL || get_poppler_signing_time (info) >= get_poppler_signing_time (newest))
-        {
-          g_clear_pointer (&newest, poppler_signature_info_free);
-          newest = g_steal_pointer (&info);
-        }
-    }
-
-  g_list_free_full (fields, g_object_unref);
-  return g_steal_pointer (&newest);
-}
-
-static CdSignatureStatus
-status_from_poppler (PopplerSignatureStatus status)
-{
-  switch (status)
-    {
-    case POPPLER_SIGNATURE_VALID:
-      return CD_SIGNATURE_VALID;
-    case POPPLER_SIGNATURE_DIGEST_MISMATCH:
-      return CD_SIGNATURE_TAMPERED;
-    case POPPLER_SIGNATURE_INVALID:
-    case POPPLER_SIGNATURE_DECODING_ERROR:
-    case POPPLER_SIGNATURE_GENERIC_ERROR:
-    case POPPLER_SIGNATURE_NOT_FOUND:
-    case POPPLER_SIGNATURE_NOT_VERIFIED:
-    default:
-      return CD_SIGNATURE_INVALID;
-    }
-}
-
 /* Returns the position after the number, or 0 when there is none. */
 static gsize
 parse_offset (const guint8 *data,
@@ -339,6 +256,11 @@ parse_byte_range (const guint8 *data,
       if (pos == 0)
         return FALSE;
     }
+  /* Exactly one hole: four numbers. */
+  while (pos < length && is_pdf_white (data[pos]))
+    pos++;
+  if (pos >= length || data[pos] != ']')
+    return FALSE;
 
   if (range[0] != 0 || range[1] >= range[2] || range[2] > length || range[3] > length - range[2])
     return FALSE;
@@ -363,8 +285,12 @@ parse_byte_range (const guint8 *data,
 }
 
 /* poppler-glib 22.12 neither hands out the signature's bytes nor says how much of
- * the file it covers, so find the signature dictionaries ourselves and keep the
- * one reaching furthest: the newest. */
+ * the file it covers without validating it through NSS, so find the signature
+ * dictionaries ourselves and keep the one reaching furthest: the newest, which
+ * must cover the whole file. A dictionary counts only when its /ByteRange starts
+ * at the first byte, stays inside the file and leaves out exactly the hex string
+ * of its own /Contents; anything else in the file, such as text in a stream
+ * that happens to read "/ByteRange", is passed over. */
 static gboolean
 find_raw_signature (const guint8 *data,
                     gsize         length,
@@ -425,31 +351,193 @@ decode_contents (const guint8       *data,
   return g_bytes_new (der, der_length);
 }
 
-/* Checks the PKCS#7 of @raw over its byte range with GnuTLS and returns the
- * fingerprint of the certificate whose key made it, or NULL. poppler has already
- * said the document's signature is valid, but pinning needs to know which key
- * signed these very bytes, which poppler-glib does not tell. */
+static gboolean
+datum_equal (const gnutls_datum_t *a,
+             const gnutls_datum_t *b)
+{
+  return a->size == b->size && (a->size == 0 || memcmp (a->data, b->data, a->size) == 0);
+}
+
+/* Whether @certificate is the one the signer info names: by issuer and serial
+ * number, or by subject key identifier. */
+static gboolean
+is_signer_certificate (gnutls_x509_crt_t                     certificate,
+                       const gnutls_pkcs7_signature_info_st *info)
+{
+  if (info->issuer_dn.size > 0)
+    {
+      gnutls_datum_t issuer = { NULL, 0 };
+      guint8 serial[64];
+      size_t serial_size = sizeof serial;
+      gboolean same_issuer;
+
+      if (gnutls_x509_crt_get_raw_issuer_dn (certificate, &issuer) < 0)
+        return FALSE;
+      same_issuer = datum_equal (&issuer, &info->issuer_dn);
+      gnutls_free (issuer.data);
+
+      return same_issuer &&
+             gnutls_x509_crt_get_serial (certificate, serial, &serial_size) >= 0 &&
+             serial_size == info->signer_serial.size &&
+             memcmp (serial, info->signer_serial.data, serial_size) == 0;
+    }
+
+  if (info->issuer_keyid.size > 0)
+    {
+      guint8 key_id[64];
+      size_t key_id_size = sizeof key_id;
+
+      return gnutls_x509_crt_get_subject_key_id (certificate, key_id, &key_id_size, NULL) >= 0 &&
+             key_id_size == info->issuer_keyid.size &&
+             memcmp (key_id, info->issuer_keyid.data, key_id_size) == 0;
+    }
+
+  return FALSE;
+}
+
+/* The last common name of the subject, as NSS's CERT_GetCommonName, which
+ * poppler used, reports it; NULL when there is none. */
 static char *
-dup_verified_signer_fingerprint (const guint8       *data,
-                                 const RawSignature *raw)
+dup_common_name (gnutls_x509_crt_t certificate)
+{
+  g_autofree char *name = NULL;
+
+  for (guint i = 0;; i++)
+    {
+      g_autofree char *value = NULL;
+      size_t size = 0;
+
+      if (gnutls_x509_crt_get_dn_by_oid (certificate, GNUTLS_OID_X520_COMMON_NAME, i, 0, NULL,
+                                         &size) != GNUTLS_E_SHORT_MEMORY_BUFFER)
+        break;
+      value = g_malloc (size + 1);
+      if (gnutls_x509_crt_get_dn_by_oid (certificate, GNUTLS_OID_X520_COMMON_NAME, i, 0, value,
+                                         &size) < 0)
+        break;
+      value[size] = '\0';
+      g_free (name);
+      name = g_steal_pointer (&value);
+    }
+
+  return name != NULL && *name != '\0' && g_utf8_validate (name, -1, NULL) ? g_steal_pointer (&name)
+                                                                           : NULL;
+}
+
+/* The embedded certificate the signer info names, with its DER; NULL when the
+ * PKCS#7 does not carry it. */
+static gnutls_x509_crt_t
+find_signer_certificate (gnutls_pkcs7_t                        pkcs7,
+                         const gnutls_pkcs7_signature_info_st *info,
+                         GBytes                              **out_der)
+{
+  int n_certificates = gnutls_pkcs7_get_crt_count (pkcs7);
+
+  for (int i = 0; i < n_certificates; i++)
+    {
+      g_auto(gnutls_x509_crt_t) certificate = NULL;
+      gnutls_datum_t certificate_der = { NULL, 0 };
+      gboolean found;
+
+      if (gnutls_pkcs7_get_crt_raw2 (pkcs7, i, &certificate_der) < 0)
+        continue;
+
+      found = gnutls_x509_crt_init (&certificate) >= 0 &&
+              gnutls_x509_crt_import (certificate, &certificate_der, GNUTLS_X509_FMT_DER) >= 0 &&
+              is_signer_certificate (certificate, info);
+      if (found)
+        *out_der = g_bytes_new (certificate_der.data, certificate_der.size);
+      gnutls_free (certificate_der.data);
+      if (found)
+        return g_steal_pointer (&certificate);
+    }
+
+  return NULL;
+}
+
+typedef enum
+{
+  DIGEST_MATCHES,
+  DIGEST_DIFFERS,
+  DIGEST_UNREADABLE,
+} DigestCheck;
+
+/* Compares the digest of the signed bytes with the signed messageDigest
+ * attribute: a mismatch means the document changed, not the signature. */
+static DigestCheck
+check_message_digest (const gnutls_pkcs7_signature_info_st *info,
+                      const gnutls_datum_t                 *signed_datum)
+{
+  static const char message_digest_oid[] = "1.2.840.113549.1.9.4";
+  gnutls_digest_algorithm_t algorithm = gnutls_sign_get_hash_algorithm (info->algo);
+  guint8 digest[64];
+  gsize digest_size = gnutls_hash_get_len (algorithm);
+
+  if (algorithm == GNUTLS_DIG_UNKNOWN || digest_size == 0 || digest_size > sizeof digest ||
+      gnutls_hash_fast (algorithm, signed_datum->data, signed_datum->size, digest) < 0)
+    return DIGEST_UNREADABLE;
+
+  for (guint i = 0;; i++)
+    {
+      gnutls_datum_t value = { NULL, 0 };
+      char *oid = NULL;
+      gboolean matches;
+
+      /* The OID belongs to the list; the value is a copy. */
+      if (gnutls_pkcs7_get_attr (info->signed_attrs, i, &oid, &value, 0) < 0)
+        return DIGEST_UNREADABLE;
+      gnutls_free (value.data);
+      if (g_strcmp0 (oid, message_digest_oid) != 0)
+        continue;
+
+      if (gnutls_pkcs7_get_attr (info->signed_attrs, i, &oid, &value,
+                                 GNUTLS_PKCS7_ATTR_ENCODE_OCTET_STRING) < 0)
+        return DIGEST_UNREADABLE;
+      matches = value.size == digest_size && memcmp (value.data, digest, digest_size) == 0;
+      gnutls_free (value.data);
+
+      return matches ? DIGEST_MATCHES : DIGEST_DIFFERS;
+    }
+}
+
+/* Checks the PKCS#7 of @raw over its byte range and fills in @self's status
+ * (VALID, TAMPERED or INVALID), signer name, signing time and, when the
+ * signature is intact, the fingerprint of the certificate whose key made it.
+ * TAMPERED means the signed bytes no longer have the digest that was signed;
+ * INVALID that the signature cannot be read or does not verify. */
+static void
+check_signature (CdSignatureInfo    *self,
+                 const guint8       *data,
+                 const RawSignature *raw)
 {
   g_auto(gnutls_pkcs7_t) pkcs7 = NULL;
+  g_auto(gnutls_x509_crt_t) signer = NULL;
   g_autoptr(GBytes) der = decode_contents (data, raw);
+  g_autoptr(GBytes) signer_der = NULL;
   g_autofree guint8 *signed_data = NULL;
+  gnutls_pkcs7_signature_info_st info;
   gnutls_datum_t der_datum;
   gnutls_datum_t signed_datum;
   gsize der_length;
-  int n_certificates;
+  DigestCheck digest_check = DIGEST_MATCHES;
+  int ret = 0;
+
+  self->status = CD_SIGNATURE_INVALID;
 
   if (der == NULL || gnutls_pkcs7_init (&pkcs7) < 0)
-    return NULL;
+    return;
 
   der_datum.data = (unsigned char *) g_bytes_get_data (der, &der_length);
   der_datum.size = der_length;
   /* adbe.pkcs7.detached has exactly one signer. */
   if (gnutls_pkcs7_import (pkcs7, &der_datum, GNUTLS_X509_FMT_DER) < 0 ||
-      gnutls_pkcs7_get_signature_count (pkcs7) != 1)
-    return NULL;
+      gnutls_pkcs7_get_signature_count (pkcs7) != 1 ||
+      gnutls_pkcs7_get_signature_info (pkcs7, 0, &info) < 0)
+    return;
+
+  self->signing_time = MAX (info.signing_time, 0);
+  signer = find_signer_certificate (pkcs7, &info, &signer_der);
+  if (signer != NULL)
+    self->signer_name = dup_common_name (signer);
 
   signed_data = g_malloc (raw->hole_start + raw->end - raw->hole_end);
   memcpy (signed_data, data, raw->hole_start);
@@ -457,28 +545,28 @@ dup_verified_signer_fingerprint (const guint8       *data,
   signed_datum.data = signed_data;
   signed_datum.size = raw->hole_start + raw->end - raw->hole_end;
 
-  n_certificates = gnutls_pkcs7_get_crt_count (pkcs7);
-  for (int i = 0; i < n_certificates; i++)
+  /* Without signed attributes the signature is over the bytes themselves, and
+   * a changed document cannot be told from a broken signature: NSS calls that
+   * a bad signature too. */
+  if (info.signed_attrs != NULL)
+    digest_check = check_message_digest (&info, &signed_datum);
+
+  if (digest_check == DIGEST_DIFFERS)
+    self->status = CD_SIGNATURE_TAMPERED;
+  else if (digest_check == DIGEST_MATCHES && signer != NULL &&
+           (ret = gnutls_pkcs7_verify_direct (pkcs7, signer, 0, &signed_datum, 0)) >= 0)
     {
-      g_auto(gnutls_x509_crt_t) certificate = NULL;
-      gnutls_datum_t certificate_der = { NULL, 0 };
-      char *fingerprint = NULL;
-
-      if (gnutls_pkcs7_get_crt_raw2 (pkcs7, i, &certificate_der) < 0)
-        continue;
-
-      if (gnutls_x509_crt_init (&certificate) >= 0 &&
-          gnutls_x509_crt_import (certificate, &certificate_der, GNUTLS_X509_FMT_DER) >= 0 &&
-          gnutls_pkcs7_verify_direct (pkcs7, certificate, 0, &signed_datum, 0) >= 0)
-        fingerprint = g_compute_checksum_for_data (G_CHECKSUM_SHA256, certificate_der.data,
-                                                   certificate_der.size);
-
-      gnutls_free (certificate_der.data);
-      if (fingerprint != NULL)
-        return fingerprint;
+      self->status = CD_SIGNATURE_VALID;
+      self->signer_fingerprint = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, signer_der);
     }
+  else if (signer == NULL)
+    g_debug ("The signature does not carry its signer's certificate");
+  else if (digest_check == DIGEST_MATCHES)
+    g_debug ("The signature does not verify: %s", gnutls_strerror (ret));
+  else
+    g_debug ("The signature's message digest cannot be read");
 
-  return NULL;
+  gnutls_pkcs7_signature_info_deinit (&info);
 }
 
 static CdSignatureInfo *
@@ -491,13 +579,9 @@ verify (GFile         *file,
   g_autoptr(CdSignatureInfo) self = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(PopplerDocument) document = NULL;
-  g_autoptr(PopplerSignatureInfo) newest = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *signer_name;
   const guint8 *data;
   gsize length;
   RawSignature raw = { 0 };
-  gboolean has_raw;
   CdTrustDecision decision;
 
   bytes = read_file (file, cancellable, error);
@@ -506,51 +590,41 @@ verify (GFile         *file,
   data = g_bytes_get_data (bytes, &length);
 
   /* poppler reads the bytes we check below, not the file again, which could have
-   * been replaced in between. */
+   * been replaced in between. It only tells whether the document is readable and
+   * has signature fields: validating them would initialise NSS, its softoken and
+   * certificate database, some megabytes for a check GnuTLS does here anyway. */
   if (!check_pdf_shape (file, data, length, error) ||
       (document = open_document (file, bytes, error)) == NULL)
     return NULL;
-
-  newest = validate_newest_signature (document, cancellable, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
   self = g_object_new (CD_TYPE_SIGNATURE_INFO, NULL);
-  if (newest == NULL)
+  if (poppler_document_get_n_signatures (document) == 0)
     {
       self->status = CD_SIGNATURE_UNSIGNED;
       return g_steal_pointer (&self);
     }
 
-  signer_name = poppler_signature_info_get_signer_name (newest);
-  self->signer_name = signer_name != NULL && *signer_name != '\0' ? g_strdup (signer_name) : NULL;
-  self->signing_time = MAX (get_poppler_signing_time (newest), 0);
-  self->status = status_from_poppler (poppler_signature_info_get_signature_status (newest));
-
-  has_raw = find_raw_signature (data, length, &raw);
-  self->covers_whole_document = has_raw && raw.end == length;
-
-  if (self->status != CD_SIGNATURE_VALID)
-    return g_steal_pointer (&self);
-
-  /* poppler checks only the bytes the signature names: anything appended after
-   * signing (another revision, another signature) is not vouched for. */
-  if (has_raw && raw.end != length)
+  /* A signature field whose dictionary cannot be read is a damaged signature. */
+  if (!find_raw_signature (data, length, &raw))
     {
-      self->status = CD_SIGNATURE_TAMPERED;
+      g_debug ("The document has a signature field, but no readable /ByteRange and /Contents");
+      self->status = CD_SIGNATURE_INVALID;
       return g_steal_pointer (&self);
     }
 
-  self->signer_fingerprint = has_raw ? dup_verified_signer_fingerprint (data, &raw) : NULL;
-  if (self->signer_fingerprint == NULL)
+  self->covers_whole_document = raw.end == length;
+  check_signature (self, data, &raw);
+  if (self->status != CD_SIGNATURE_VALID)
+    return g_steal_pointer (&self);
+
+  /* The signature vouches only for the bytes it names: anything appended after
+   * signing (another revision, another signature) is not vouched for. */
+  if (!self->covers_whole_document)
     {
-      g_debug ("poppler finds the signature valid, but GnuTLS cannot confirm its signer");
-      self->status = CD_SIGNATURE_INVALID;
+      self->status = CD_SIGNATURE_TAMPERED;
+      g_clear_pointer (&self->signer_fingerprint, g_free);
       return g_steal_pointer (&self);
     }
 
