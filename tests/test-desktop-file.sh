@@ -15,16 +15,7 @@ validate=$1
 desktop=$2
 service=$3
 app_id=$4
-failures=0
-
-fail () {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-pass () {
-  echo "ok: $*"
-}
+. "$(dirname "$0")/check-lib.sh"
 
 # desktop-file-validate exits 0 on mere warnings (and hints); any output counts.
 out=$("$validate" "$desktop" 2>&1)
@@ -66,5 +57,4 @@ if [ "$(key DBusActivatable)" = "true" ]; then
   esac
 fi
 
-[ $failures -eq 0 ] || exit 1
-exit 0
+finish "desktop file"

@@ -13,16 +13,7 @@ fi
 
 xmllint=$1
 rsvg_convert=$2
-failures=0
-
-fail () {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-pass () {
-  echo "ok: $*"
-}
+. "$(dirname "$0")/check-lib.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/certdesk-icons-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -68,5 +59,4 @@ else
   pass "$(basename "$4") is one colour ($colours), fills only"
 fi
 
-[ $failures -eq 0 ] || exit 1
-exit 0
+finish "icon"

@@ -20,16 +20,7 @@ curl=$2
 build=$3
 app_id=$4
 shift 4
-failures=0
-
-fail () {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-pass () {
-  echo "ok: $*"
-}
+. "$(dirname "$0")/check-lib.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/certdesk-install-XXXXXX") || exit 1
 server_pid=
@@ -190,9 +181,4 @@ else
   fail "certdesk-server exited with $status on SIGTERM"
 fi
 
-if [ $failures -ne 0 ]; then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "all install checks passed"
-exit 0
+finish "install"

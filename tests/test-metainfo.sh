@@ -19,16 +19,7 @@ fi
 appstreamcli=$1
 metainfo=$2
 app_id=$3
-failures=0
-
-fail () {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-pass () {
-  echo "ok: $*"
-}
+. "$(dirname "$0")/check-lib.sh"
 
 out=$("$appstreamcli" validate --no-net --pedantic --explain "$metainfo" 2>&1)
 status=$?
@@ -54,5 +45,4 @@ for tag in name summary caption p li; do
 done
 [ $failures -eq 0 ] && pass "ID, launchable and zh_CN translation"
 
-[ $failures -eq 0 ] || exit 1
-exit 0
+finish "metainfo"

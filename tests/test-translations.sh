@@ -20,16 +20,7 @@ srcdir=$1
 localedir=$2
 cli=$3
 package=certdesk
-failures=0
-
-fail () {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-pass () {
-  echo "ok: $*"
-}
+. "$(dirname "$0")/check-lib.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/certdesk-i18n-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -171,9 +162,4 @@ else
   fi
 fi
 
-if [ $failures -ne 0 ]; then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "all translation checks passed"
-exit 0
+finish "translation"
