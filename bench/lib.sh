@@ -155,7 +155,9 @@ bench_free_port () {
 bench_start_xvfb () {
   command -v Xvfb >/dev/null 2>&1 || bench_die "Xvfb is missing (apt-get install -y xvfb)"
   : >"$bench_tmp/display"
-  Xvfb -displayfd 3 -screen 0 "${XVFB_SCREEN:-1280x1024x24}" -nolisten tcp -nolisten unix-abstract \
+  # -noreset: between two apps nothing is connected, and a server resetting then refuses
+  # the next one ("cannot open display").
+  Xvfb -displayfd 3 -screen 0 "${XVFB_SCREEN:-1280x1024x24}" -noreset -nolisten tcp -nolisten unix-abstract \
     3>"$bench_tmp/display" 2>"$bench_tmp/xvfb.log" &
   bench_track $!
   i=0
