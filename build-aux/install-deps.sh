@@ -11,7 +11,7 @@ packages="
   libgnutls28-dev libqrencode-dev gsettings-desktop-schemas glib-networking
   fonts-arphic-uming fonts-wqy-microhei fonts-noto-cjk poppler-utils groff-base
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
-  desktop-file-utils appstream libxml2-utils librsvg2-bin flatpak-builder
+  desktop-file-utils appstream libxml2-utils librsvg2-bin flatpak-builder xdotool
   nginx-light wrk curl imagemagick
 "
 
