@@ -915,6 +915,63 @@ read_bytes (const char *path)
 }
 
 static void
+type_text (CdWindow   *window,
+           const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    cd_test_ui_press_key (window, gdk_unicode_to_keyval (g_utf8_get_char (p)), 0);
+}
+
+static gboolean
+focus_is_row (gpointer window)
+{
+  return GTK_IS_LIST_BOX_ROW (gtk_window_get_focus (GTK_WINDOW (window)));
+}
+
+static gboolean
+button_has_focus (gpointer button)
+{
+  return gtk_widget_has_focus (button);
+}
+
+/* The whole way in with the keyboard alone: typing the ID number and the password,
+ * Return to sign in, Return on the notice, the arrow keys and Return in the list, and
+ * Escape back. */
+static void
+test_keyboard_only (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  CdWindow *window = fixture->window;
+
+  cd_window_restore_session (window);
+  wait_for_page (window, "sign-in");
+  g_assert_true (gtk_widget_has_focus (page_child (window, "id_entry")));
+  type_text (window, CD_TEST_DEMO_ID_NUMBER);
+  g_assert_cmpstr (gtk_entry_get_text (page_child (window, "id_entry")), ==, CD_TEST_DEMO_ID_NUMBER);
+  cd_test_ui_press_key (window, GDK_KEY_Tab, 0);
+  g_assert_true (gtk_widget_has_focus (page_child (window, "password_entry")));
+  type_text (window, CD_TEST_DEMO_PASSWORD);
+  cd_test_ui_press_key (window, GDK_KEY_Return, 0);
+
+  wait_for_page (window, "notice");
+  cd_test_ui_wait_for (button_has_focus, window_child (window, "accept_button"), "the focus on Accept", window);
+  cd_test_ui_press_key (window, GDK_KEY_Return, 0);
+  cd_test_ui_wait_for (list_is_shown, window, "the certificate list", window);
+
+  /* Into the list, down to the second certificate, open it. */
+  while (!focus_is_row (window))
+    cd_test_ui_press_key (window, GDK_KEY_Tab, 0);
+  cd_test_ui_press_key (window, GDK_KEY_Down, 0);
+  cd_test_ui_press_key (window, GDK_KEY_Return, 0);
+  cd_test_ui_wait_for (annotation_page_is_loaded, window, "the certificate's page", window);
+  g_assert_cmpstr (gtk_label_get_text (annotation_child (window, "title_label")), ==, "执业药师");
+  cd_test_ui_save_screenshot (window, "certificate");
+
+  cd_test_ui_press_key (window, GDK_KEY_Escape, 0);
+  g_assert_cmpstr (visible_page (window), ==, "certificates");
+}
+
+static void
 lapse_fixture_set_up (Fixture       *fixture,
                       gconstpointer  user_data)
 {
@@ -1404,6 +1461,8 @@ main (int   argc,
       g_test_add ("/certdesk/client-ui/sign-in-flow", Fixture, NULL, fixture_set_up, test_sign_in_flow,
                   fixture_tear_down);
       g_test_add ("/certdesk/client-ui/register", Fixture, NULL, fixture_set_up, test_register, fixture_tear_down);
+      g_test_add ("/certdesk/client-ui/keyboard-only", Fixture, NULL, fixture_set_up, test_keyboard_only,
+                  fixture_tear_down);
       g_test_add ("/certdesk/client-ui/throttled", Fixture, NULL, fixture_set_up, test_throttled, fixture_tear_down);
       g_test_add ("/certdesk/client-ui/unreachable", Fixture, NULL, fixture_set_up, test_unreachable,
                   fixture_tear_down);
