@@ -13,6 +13,7 @@ packages="
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
   desktop-file-utils appstream libxml2-utils librsvg2-bin flatpak-builder xdotool
   nginx-light wrk curl imagemagick
+  at-spi2-core python3-pyatspi
 "
 
 missing=""
