@@ -37,7 +37,9 @@ stop_xvfb () {
 trap stop_xvfb EXIT
 trap 'exit 130' INT TERM
 
-Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp -nolisten unix-abstract \
+# -noreset: an X server whose last client leaves resets and refuses the next one for a
+# moment (helpers such as the AT-SPI launcher connect and leave).
+Xvfb -displayfd 3 -screen 0 1280x1024x24 -noreset -nolisten tcp -nolisten unix-abstract \
   3>"$tmp/display" 2>"$tmp/xvfb.log" &
 xvfb_pid=$!
 
