@@ -241,5 +241,6 @@ awk -v lc="$launch_c" -v le="$launch_e" -v rc="$rss_c" -v re="$rss_e" -v pc="$ps
 if [ "$opens_files" = yes ]; then
   echo "        (certdesk FILE.pdf launch → mapped: $(median "$bench_tmp/certdesk-pdf" 1) ms)"
 fi
-echo "floor: an empty libhandy window (bench-empty-window): launch $(median "$bench_tmp/empty-window" 1) ms," \
-  "VmRSS $(median "$bench_tmp/empty-window" 2 | awk '{ printf "%.1f", $1 / 1024 }') MB
+floor_ms=$(median "$bench_tmp/empty-window" 1)
+floor_mb=$(median "$bench_tmp/empty-window" 2 | awk '{ printf "%.1f", $1 / 1024 }')
+echo "floor: an empty libhandy window (bench-empty-window): launch $floor_ms ms, VmRSS $floor_mb MB"
