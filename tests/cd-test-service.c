@@ -536,8 +536,8 @@ cd_test_service_dup_stdout (CdTestService *self)
   return text;
 }
 
-static void
-remove_tree (const char *path)
+void
+cd_test_remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = NULL;
   const char *name;
@@ -549,7 +549,7 @@ remove_tree (const char *path)
         {
           g_autofree char *child = g_build_filename (path, name, NULL);
 
-          remove_tree (child);
+          cd_test_remove_tree (child);
         }
     }
 
@@ -567,7 +567,7 @@ cd_test_service_free (CdTestService *self)
 
   g_clear_object (&self->session);
   if (self->root_dir != NULL && g_getenv ("CERTDESK_TEST_KEEP") == NULL)
-    remove_tree (self->root_dir);
+    cd_test_remove_tree (self->root_dir);
 
   g_free (self->root_dir);
   g_free (self->data_dir);

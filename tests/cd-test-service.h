@@ -63,6 +63,8 @@ void            cd_test_service_restart      (CdTestService       *self,
                                               const char * const  *extra_args);
 char           *cd_test_service_dup_stdout   (CdTestService       *self);
 void            cd_test_service_free         (CdTestService       *self);
+/* Removes @path and, for a directory, everything in it (symbolic links are not followed). */
+void            cd_test_remove_tree          (const char          *path);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdTestService, cd_test_service_free)
 

@@ -50,29 +50,9 @@ scratch_new (void)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_SYMLINK) && g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      dir = g_dir_open (path, 0, NULL);
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-    }
-
-  g_remove (path);
-}
-
-static void
 scratch_free (Scratch *self)
 {
-  remove_tree (self->path);
+  cd_test_remove_tree (self->path);
   g_free (self->path);
   g_free (self);
 }
