@@ -195,9 +195,7 @@ print_holder_json (CdHolder *holder)
 static char *
 format_date (gint64 unix_seconds)
 {
-  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
-
-  return unix_seconds != 0 ? cd_time_format_date (unix_seconds, local) : g_strdup ("—");
+  return unix_seconds != 0 ? cd_time_format_local_date (unix_seconds) : g_strdup ("—");
 }
 
 static const char *

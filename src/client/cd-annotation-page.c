@@ -52,14 +52,6 @@ static guint signals[N_SIGNALS];
 
 static void wait_for_pending (CdAnnotationPage *self);
 
-static char *
-format_date (gint64 unix_seconds)
-{
-  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
-
-  return cd_time_format_date (unix_seconds, local);
-}
-
 static void
 add_detail (CdAnnotationPage *self,
             int               row,
@@ -120,7 +112,7 @@ history_row_new (CdAnnotation *annotation,
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
-  g_autofree char *requested = format_date (cd_annotation_get_requested_at (annotation));
+  g_autofree char *requested = cd_time_format_local_date (cd_annotation_get_requested_at (annotation));
   g_autofree char *state = cd_certificate_row_annotation_label (annotation, now);
   g_autofree char *days = NULL;
   g_autofree char *accessible_name = NULL;
@@ -194,7 +186,7 @@ dup_apply_reason (CdAnnotationPage *self,
 
   if (self->quota != NULL && !cd_quota_has_free_slot (self->quota))
     {
-      g_autofree char *next = format_date (cd_quota_get_next_slot_at (self->quota));
+      g_autofree char *next = cd_time_format_local_date (cd_quota_get_next_slot_at (self->quota));
 
       /* Translators: why "Apply for Annotation" is not available: %1$d is the number of
        * annotations allowed, %2$d the number of days they are counted over, %3$s the date
@@ -300,7 +292,7 @@ send_ready_notification (CdAnnotationPage *self,
   GApplication *application = NULL;
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *title = NULL;
-  g_autofree char *until = format_date (cd_annotation_get_valid_until (annotation));
+  g_autofree char *until = cd_time_format_local_date (cd_annotation_get_valid_until (annotation));
   g_autofree char *body = NULL;
   g_autofree char *id = NULL;
 
@@ -639,7 +631,7 @@ cd_annotation_page_quota_label (CdQuota *quota)
       return g_strdup_printf (_("%1$d of %2$d annotations used in the last %3$d days"), used, limit, days);
     }
 
-  next = format_date (cd_quota_get_next_slot_at (quota));
+  next = cd_time_format_local_date (cd_quota_get_next_slot_at (quota));
   /* Translators: the annotation quota: %1$d annotations used of %2$d allowed within the
    * last %3$d days; %4$s is the date the oldest one stops counting, 2027-02-23. */
   return g_strdup_printf (_("%1$d of %2$d annotations used in the last %3$d days; the next one frees on %4$s"),

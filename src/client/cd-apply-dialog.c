@@ -114,7 +114,5 @@ cd_apply_dialog_set_validity_days (CdApplyDialog *self,
 char *
 cd_apply_dialog_format_end_date (int days)
 {
-  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
-
-  return cd_time_format_date (cd_time_now () + (gint64) days * 24 * 60 * 60, local);
+  return cd_time_format_local_date (cd_time_now () + (gint64) days * 24 * 60 * 60);
 }

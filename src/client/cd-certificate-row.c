@@ -298,7 +298,6 @@ char *
 cd_certificate_row_annotation_label (CdAnnotation *annotation,
                                      gint64        now)
 {
-  g_autoptr(GTimeZone) local = NULL;
   g_autofree char *until = NULL;
 
   if (annotation == NULL)
@@ -309,8 +308,7 @@ cd_certificate_row_annotation_label (CdAnnotation *annotation,
     case CD_ANNOTATION_STATE_PENDING:
       return g_strdup (_("Generating…"));
     case CD_ANNOTATION_STATE_READY:
-      local = g_time_zone_new_local ();
-      until = cd_time_format_date (cd_annotation_get_valid_until (annotation), local);
+      until = cd_time_format_local_date (cd_annotation_get_valid_until (annotation));
       /* Translators: the state of an annotation; %s is its last valid date, 2027-02-23. */
       return g_strdup_printf (_("Valid until %s"), until);
     case CD_ANNOTATION_STATE_EXPIRED:

@@ -56,7 +56,6 @@ struct _CdWindow
   GPtrArray            *history;           /* pages "Back" returns to, last on top */
   CdCertificate        *queued_certificate; /* opened from the cached list before signing in */
   CdHolder             *cached_holder;     /* whose cached list is shown, until signed in */
-  gboolean              offline;           /* showing the library because the service is unreachable */
   GPtrArray            *certificates;      /* (element-type CdCertificate) from the service */
   int                   width;             /* the size to restore next time */
   int                   height;
@@ -400,14 +399,6 @@ keep_token (CdWindow *self)
                                   store_token_cb, NULL);
 }
 
-static char *
-format_date (gint64 unix_seconds)
-{
-  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
-
-  return cd_time_format_date (unix_seconds, local);
-}
-
 static void
 show_holder (CdWindow *self,
              CdHolder *holder)
@@ -504,7 +495,7 @@ send_lapse_reminders (CdWindow *self)
         continue;
 
       g_hash_table_add (self->reminded, g_strdup (cd_annotation_get_id (annotation)));
-      date = format_date (until);
+      date = cd_time_format_local_date (until);
       /* Translators: a desktop notification; %1$s is the qualification of the
        * certificate, %2$s a date, 2027-02-23. */
       title = g_strdup_printf (_("The annotation of %1$s lapses on %2$s"),
@@ -607,7 +598,6 @@ go_offline (CdWindow     *self,
 {
   g_autofree char *message = NULL;
 
-  self->offline = TRUE;
   load_library (self);
   show_page (self, PAGE_LIBRARY);
   /* Translators: %s is a sentence that says why, e.g. that the service cannot be
@@ -701,8 +691,8 @@ library_list_certificate_activated_cb (CdWindow      *self,
 
   hide_banner (self);
   lapsed = !cd_library_entry_is_valid_at (entry, cd_time_now ());
-  /* A lapsed annotation leads to applying again, when the service is there. */
-  if (lapsed && self->certificates_loaded && !self->offline)
+  /* A lapsed annotation leads to applying again, when the service gave the list. */
+  if (lapsed && self->certificates_loaded)
     {
       for (guint i = 0; self->certificates != NULL && i < self->certificates->len; i++)
         {
@@ -821,8 +811,9 @@ certificates_cb (GObject      *source_object,
   keep_token (self);
   cd_certificate_list_set_certificates (self->certificate_list, certificates);
   self->certificates_loaded = TRUE;
-  self->offline = FALSE;
   set_signed_in_actions (self, TRUE);
+  /* Written here, not in a thread: signing out removes the file, and a write still
+   * running then would bring it back. It is one small file per list loaded. */
   if (caches_list (self) && self->holder != NULL &&
       !cd_list_cache_save (self->list_cache, get_service (self), self->holder, certificates, &error))
     g_warning ("Cannot cache the certificate list: %s", error->message);
@@ -1667,7 +1658,6 @@ cd_window_restore_session (CdWindow *self)
       return;
     }
 
-  self->offline = FALSE;
   load_library (self);
   if (!show_cached_list (self))
     show_loading (self, _("Signing in…"), FALSE, NULL);

@@ -56,6 +56,14 @@ cd_time_format_date (gint64     unix_seconds,
   return g_date_time_format (local, "%Y-%m-%d");
 }
 
+char *
+cd_time_format_local_date (gint64 unix_seconds)
+{
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+
+  return cd_time_format_date (unix_seconds, local);
+}
+
 gint64
 cd_time_now (void)
 {

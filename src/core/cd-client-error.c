@@ -86,14 +86,6 @@ is_json_content_type (const char *content_type)
           content_type[length] == ' ');
 }
 
-static char *
-format_local_date (gint64 unix_seconds)
-{
-  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
-
-  return cd_time_format_date (unix_seconds, tz);
-}
-
 /* The holder's sentence for an API error, with its extra members folded in. */
 static char *
 describe_api_error (CdClientError   code,
@@ -185,7 +177,7 @@ describe_api_error (CdClientError   code,
     case CD_CLIENT_ERROR_QUOTA_EXCEEDED:
       if (!cd_client_error_read_time (object, what, "next_slot_at", CD_JSON_REQUIRED, &when, error))
         return NULL;
-      date = format_local_date (when);
+      date = cd_time_format_local_date (when);
       /* Translators: %s is a date such as 2027-02-20 */
       return g_strdup_printf (_("This certificate already has as many annotations as allowed "
                                 "for now. The next one frees on %s."), date);
@@ -204,7 +196,7 @@ describe_api_error (CdClientError   code,
     case CD_CLIENT_ERROR_ANNOTATION_EXPIRED:
       if (!cd_client_error_read_time (object, what, "valid_until", CD_JSON_REQUIRED, &when, error))
         return NULL;
-      date = format_local_date (when);
+      date = cd_time_format_local_date (when);
       /* Translators: %s is a date such as 2027-02-23 */
       return g_strdup_printf (_("This annotation expired on %s. Please apply for a new one."),
                               date);
