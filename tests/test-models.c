@@ -547,6 +547,22 @@ test_annotation (void)
   g_assert_cmpint (valid_until, ==, cd_annotation_get_valid_until (annotation));
 }
 
+/* The timer that turns "Valid until" into "expired" fires just after the moment. */
+static void
+test_annotation_lapse (void)
+{
+  g_autoptr(CdAnnotation) ready = new_from_text ((FromJsonFunc) cd_annotation_new_from_json, ANNOTATION_JSON);
+  g_autoptr(CdAnnotation) pending = new_from_text ((FromJsonFunc) cd_annotation_new_from_json,
+                                                   PENDING_ANNOTATION_JSON);
+  gint64 until = cd_annotation_get_valid_until (ready);
+
+  g_assert_cmpuint (cd_annotation_get_seconds_to_lapse (ready, until - 60), ==, 61);
+  g_assert_cmpuint (cd_annotation_get_seconds_to_lapse (ready, until - 1), ==, 2);
+  g_assert_cmpuint (cd_annotation_get_seconds_to_lapse (ready, until), ==, 0);
+  g_assert_cmpuint (cd_annotation_get_seconds_to_lapse (ready, until + 5), ==, 0);
+  g_assert_cmpuint (cd_annotation_get_seconds_to_lapse (pending, until - 60), ==, 0);
+}
+
 static void
 test_annotation_pending (void)
 {
@@ -1379,6 +1395,7 @@ main (int   argc,
   g_test_add_func ("/certdesk/models/error/extras", test_error_extras);
   g_test_add_func ("/certdesk/models/error/garbage", test_error_garbage);
   g_test_add_func ("/certdesk/models/list-cache", test_list_cache);
+  g_test_add_func ("/certdesk/models/annotation/lapse", test_annotation_lapse);
   g_test_add_func ("/certdesk/models/library-directory", test_library_directory);
 
   return g_test_run ();

@@ -226,6 +226,7 @@ update_state (CdAnnotationPage *self)
                       cd_annotation_get_state_at (latest, now) == CD_ANNOTATION_STATE_READY;
   g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (self->history_list));
   gboolean has_history;
+  guint seconds;
 
   gtk_label_set_text (self->state_label, state);
   gtk_widget_set_visible (GTK_WIDGET (self->state_spinner), pending);
@@ -263,9 +264,8 @@ update_state (CdAnnotationPage *self)
 
   /* At the moment it lapses, the page offers to apply again without being reopened. */
   g_clear_handle_id (&self->lapse_id, g_source_remove);
-  if (viewable && cd_annotation_get_valid_until (latest) > now)
-    self->lapse_id = g_timeout_add_seconds ((guint) MIN (cd_annotation_get_valid_until (latest) - now + 1, G_MAXINT32),
-                                            lapse_cb, self);
+  if (latest != NULL && (seconds = cd_annotation_get_seconds_to_lapse (latest, now)) > 0)
+    self->lapse_id = g_timeout_add_seconds (seconds, lapse_cb, self);
 
   for (GList *l = children; l != NULL; l = l->next)
     gtk_widget_destroy (l->data);

@@ -111,6 +111,7 @@ update_labels (CdCertificateRow *self)
   g_autofree char *accessible_name = NULL;
   const char *qualification = cd_certificate_get_qualification (certificate);
   const char *status_text = cd_certificate_row_status_label (status);
+  guint seconds;
 
   const char *specialty = cd_certificate_get_specialty (certificate);
   const char *level = cd_certificate_get_level (certificate);
@@ -136,11 +137,8 @@ update_labels (CdCertificateRow *self)
 
   /* "Valid until" turns into "expired" at that moment, also in a window left open. */
   g_clear_handle_id (&self->lapse_id, g_source_remove);
-  if (self->annotation != NULL && cd_annotation_get_state_at (self->annotation, now) == CD_ANNOTATION_STATE_READY &&
-      cd_annotation_get_valid_until (self->annotation) > now)
-    self->lapse_id = g_timeout_add_seconds ((guint) MIN (cd_annotation_get_valid_until (self->annotation) - now + 1,
-                                                         G_MAXINT32),
-                                            lapse_cb, self);
+  if (self->annotation != NULL && (seconds = cd_annotation_get_seconds_to_lapse (self->annotation, now)) > 0)
+    self->lapse_id = g_timeout_add_seconds (seconds, lapse_cb, self);
 }
 
 static void

@@ -499,6 +499,19 @@ cd_annotation_get_state_at (CdAnnotation *self,
   return self->state;
 }
 
+guint
+cd_annotation_get_seconds_to_lapse (CdAnnotation *self,
+                                    gint64        now)
+{
+  g_return_val_if_fail (CD_IS_ANNOTATION (self), 0);
+
+  if (cd_annotation_get_state_at (self, now) != CD_ANNOTATION_STATE_READY || self->valid_until <= now)
+    return 0;
+
+  /* One second late rather than early: a timer on the second may fire just before. */
+  return (guint) MIN (self->valid_until - now + 1, G_MAXINT32);
+}
+
 gint64
 cd_annotation_get_requested_at (CdAnnotation *self)
 {

@@ -40,6 +40,10 @@ CdAnnotationState  cd_annotation_get_state              (CdAnnotation  *self);
 /* The state at @now (Unix seconds): ready turns expired at valid_until. */
 CdAnnotationState  cd_annotation_get_state_at           (CdAnnotation  *self,
                                                          gint64         now);
+/* Whole seconds from @now until a ready annotation has lapsed (at least 1), for a
+ * timer that updates what is shown; 0 when it is not ready at @now. */
+guint              cd_annotation_get_seconds_to_lapse   (CdAnnotation  *self,
+                                                         gint64         now);
 gint64             cd_annotation_get_requested_at       (CdAnnotation  *self);
 gint64             cd_annotation_get_ready_at           (CdAnnotation  *self);
 gint64             cd_annotation_get_valid_from         (CdAnnotation  *self);
